@@ -1,0 +1,5 @@
+"""Allows ``python -m advisor`` where the console script is not on PATH."""
+
+from advisor.cli import main
+
+main()

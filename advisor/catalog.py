@@ -1,0 +1,186 @@
+"""The loss and metric catalog: canonical ids, display names, tasks, framework spellings.
+
+The catalog is data (``rules/catalog.yaml``); this module loads it, checks its shape, and builds
+the alias index that ``lint`` uses to read any framework's spelling back to a canonical id.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from advisor.errors import InputError
+from advisor.resources import builtin_rules_dir
+from advisor.yamlio import read_yaml_file
+
+FRAMEWORKS = ("pytorch", "keras", "sklearn", "xgboost", "lightgbm", "catboost")
+"""Frameworks a snippet can be asked for (``--framework``)."""
+EXTRA_FRAMEWORKS = ("ludwig", "torchmetrics")
+"""Frameworks whose spellings lint reads, without snippets."""
+KINDS = ("loss", "metric")
+_ENTRY_KEYS = {"id", "name", "tasks", "estimates", "frameworks", "snippets", "weighted"}
+_FRAMEWORK_KEYS = {"name", "aliases", "weight_arg"}
+
+
+@dataclass(frozen=True)
+class Spelling:
+    name: str
+    aliases: tuple[str, ...] = ()
+    weight_arg: str | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One loss or metric."""
+
+    id: str
+    kind: str
+    name: str
+    tasks: tuple[str, ...]
+    estimates: str
+    order: int
+    weighted: bool = False
+    frameworks: dict[str, Spelling] = field(default_factory=dict)
+    snippets: dict[str, str] = field(default_factory=dict)
+
+    def framework_names(self) -> dict[str, str]:
+        """How each framework spells this entry, for reports."""
+        out = {}
+        for fw, spelling in self.frameworks.items():
+            text = spelling.name
+            if spelling.weight_arg:
+                text += f" ({spelling.weight_arg}=)"
+            out[fw] = text
+        return out
+
+
+@dataclass
+class Catalog:
+    losses: dict[str, Entry]
+    metrics: dict[str, Entry]
+
+    def get(self, kind: str, entry_id: str) -> Entry:
+        return (self.losses if kind == "loss" else self.metrics)[entry_id]
+
+    def has(self, kind: str, entry_id: str) -> bool:
+        return entry_id in (self.losses if kind == "loss" else self.metrics)
+
+    def ids(self, kind: str) -> list[str]:
+        return list(self.losses if kind == "loss" else self.metrics)
+
+    def lookup(self, kind: str, spelling: str, framework: str | None = None) -> str | None:
+        """Canonical id of a framework spelling ('nn.MSELoss', 'reg:squarederror', 'l2')."""
+        index = _alias_index(self, kind)
+        key = normalize_name(spelling)
+        if framework and (framework, key) in index:
+            return index[(framework, key)]
+        return index.get((None, key))
+
+    def known_spellings(self, kind: str) -> list[str]:
+        names = set()
+        for entry in (self.losses if kind == "loss" else self.metrics).values():
+            names.add(entry.id)
+            for spelling in entry.frameworks.values():
+                names.add(spelling.name)
+                names.update(spelling.aliases)
+        return sorted(names)
+
+
+def normalize_name(name: str) -> str:
+    """Fold the ways configs write one name: case, 'torch.nn.' vs 'nn.', call parentheses."""
+    text = name.strip()
+    text = re.sub(r"\(.*\)$", "", text)
+    text = re.sub(r"^(torch\.nn\.modules\.loss\.|torch\.nn\.|tf\.keras\.losses\.|keras\.losses\.|"
+                  r"tf\.keras\.metrics\.|keras\.metrics\.|sklearn\.metrics\.|torchmetrics\.)", "",
+                  text)
+    text = re.sub(r"^nn\.", "", text)
+    return text.lower()
+
+
+_INDEX_CACHE: dict[tuple[int, str], dict] = {}
+
+
+def _alias_index(catalog: Catalog, kind: str) -> dict[tuple[str | None, str], str]:
+    key = (id(catalog), kind)
+    if key in _INDEX_CACHE:
+        return _INDEX_CACHE[key]
+    index: dict[tuple[str | None, str], str] = {}
+    entries = catalog.losses if kind == "loss" else catalog.metrics
+    # Unweighted entries first: a bare 'nn.BCEWithLogitsLoss' is plain BCE until a weight
+    # argument says otherwise (lint checks the arguments separately).
+    ordered = sorted(entries.values(), key=lambda e: (e.weighted, e.order))
+    for entry in ordered:
+        index.setdefault((None, normalize_name(entry.id)), entry.id)
+        for fw, spelling in entry.frameworks.items():
+            for name in (spelling.name, *spelling.aliases):
+                index.setdefault((fw, normalize_name(name)), entry.id)
+                index.setdefault((None, normalize_name(name)), entry.id)
+    _INDEX_CACHE[key] = index
+    return index
+
+
+def load_catalog(path: Path | None = None) -> Catalog:
+    """Load and check the catalog; a malformed catalog is an input error with file:line."""
+    path = path or builtin_rules_dir() / "catalog.yaml"
+    return _load(str(path))
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> Catalog:
+    data = read_yaml_file(path)
+    problems: list[str] = []
+    sections: dict[str, dict[str, Entry]] = {"loss": {}, "metric": {}}
+    if not isinstance(data, dict):
+        raise InputError("the catalog must be a mapping with 'losses' and 'metrics'", path)
+    for kind, key in (("loss", "losses"), ("metric", "metrics")):
+        items = data.get(key)
+        if not isinstance(items, list):
+            problems.append(f"{path}: '{key}' must be a list")
+            continue
+        for index, raw in enumerate(items):
+            line = items.pos(index)[0] if hasattr(items, "pos") else 0
+            entry = _entry(raw, kind, index, f"{path}:{line}", problems)
+            if entry is None:
+                continue
+            if entry.id in sections[kind]:
+                problems.append(f"{path}:{line}: duplicate {kind} id '{entry.id}'")
+            sections[kind][entry.id] = entry
+    if problems:
+        raise InputError("; ".join(problems), None)
+    return Catalog(losses=sections["loss"], metrics=sections["metric"])
+
+
+def _entry(raw: Any, kind: str, order: int, where: str, problems: list[str]) -> Entry | None:
+    if not isinstance(raw, dict) or "id" not in raw or "name" not in raw:
+        problems.append(f"{where}: each {kind} needs an id and a name")
+        return None
+    unknown = set(raw) - _ENTRY_KEYS
+    if unknown:
+        problems.append(f"{where}: unknown keys {sorted(unknown)}")
+    frameworks: dict[str, Spelling] = {}
+    for fw, spelling in (raw.get("frameworks") or {}).items():
+        if fw not in FRAMEWORKS + EXTRA_FRAMEWORKS:
+            problems.append(f"{where}: unknown framework '{fw}'")
+            continue
+        if not isinstance(spelling, dict) or set(spelling) - _FRAMEWORK_KEYS:
+            problems.append(f"{where}: framework '{fw}' takes name, aliases, weight_arg")
+            continue
+        frameworks[fw] = Spelling(
+            name=str(spelling["name"]),
+            aliases=tuple(str(a) for a in spelling.get("aliases", ())),
+            weight_arg=spelling.get("weight_arg"),
+        )
+    return Entry(
+        id=str(raw["id"]),
+        kind=kind,
+        name=str(raw["name"]),
+        tasks=tuple(raw.get("tasks", ())),
+        estimates=str(raw.get("estimates", "")),
+        order=order,
+        weighted=bool(raw.get("weighted", False)),
+        frameworks=frameworks,
+        snippets={str(k): str(v) for k, v in (raw.get("snippets") or {}).items()},
+    )

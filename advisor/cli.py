@@ -1,0 +1,300 @@
+"""The command line: the one place that turns the tool's errors into exit code 2.
+
+Results go to stdout (or ``--output``, written only once everything succeeded); notes and
+errors go to stderr. Heavy modules (pyarrow, numpy, the profiler) are imported inside the
+commands that need them, so ``--help``, ``rules`` and ``explain`` start fast.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from advisor import __version__
+from advisor.errors import EXIT_ERROR, InputError
+
+
+class _Group(TyperGroup):
+    """Catches :class:`InputError` from any command: one line per problem, exit 2."""
+
+    def invoke(self, ctx):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            for line in exc.one_line().splitlines():
+                typer.echo(f"lossadvisor: error: {line}", err=True)
+            raise typer.Exit(EXIT_ERROR) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    help="Recommends the losses and metrics that fit a dataset's target, with the evidence.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+class Framework(str, Enum):
+    pytorch = "pytorch"
+    keras = "keras"
+    sklearn = "sklearn"
+    xgboost = "xgboost"
+    lightgbm = "lightgbm"
+    catboost = "catboost"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"lossadvisor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True,
+                           help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Recommends the losses and metrics that fit a dataset's target, with the evidence."""
+
+
+# -- shared helpers ------------------------------------------------------------------------
+def note(message: str) -> None:
+    typer.echo(f"lossadvisor: {message}", err=True)
+
+
+def _is_tty(stream: Any) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def emit(text: str, output: Path | None, protect: list[str] = ()) -> None:  # type: ignore[assignment]
+    """Write the result to stdout, or atomically to ``output`` after everything succeeded."""
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    target = output.resolve()
+    for path in protect:
+        if path != "-" and Path(path).exists() and Path(path).resolve() == target:
+            raise InputError("--output would overwrite the input file", str(output),
+                             "choose another output path")
+    if target.is_dir():
+        raise InputError("--output is a directory", str(output), "name a file")
+    folder = target.parent
+    if not folder.is_dir():
+        raise InputError("the output folder does not exist", str(output))
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".lossadvisor-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"cannot write ({exc.strerror})", str(output)) from None
+
+
+def _render(doc: dict[str, Any], fmt: Format, to_terminal: bool) -> str:
+    if fmt is Format.json:
+        from advisor.render.json import render_json
+
+        return render_json(doc)
+    if fmt is Format.markdown:
+        from advisor.render.markdown import render_markdown
+
+        return render_markdown(doc)
+    from advisor.render.table import render_table
+
+    width = shutil.get_terminal_size((100, 24)).columns if to_terminal else 100
+    return render_table(doc, width=max(width, 60), color=to_terminal)
+
+
+def _load_ruleset(rules: list[Path] | None):
+    from advisor.ruleset import load_rules
+
+    return load_rules(rules or [])
+
+
+def _snippet(advice, ruleset, framework: Framework | None, facts) -> dict[str, str] | None:
+    if framework is None:
+        return None
+    from advisor.engine import snippet
+
+    found = snippet(advice, ruleset, framework.value, facts)
+    if found is None:
+        note(f"no recommended loss has a {framework.value} snippet")
+        return None
+    loss, code = found
+    if advice.losses and loss != advice.losses[0].id:
+        note(f"the top loss ({advice.losses[0].id}) has no {framework.value} snippet; "
+             f"showing {loss}")
+    return {"framework": framework.value, "loss": loss, "code": code}
+
+
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write the result to this file (only after success)."),
+]
+RulesOption = Annotated[
+    list[Path] | None,
+    typer.Option("--rules", help="A folder of extra rule files; a rule with a built-in id "
+                 "replaces it. Repeatable."),
+]
+FrameworkOption = Annotated[
+    Framework | None,
+    typer.Option("--framework", help="Print a snippet for the top loss in this framework."),
+]
+
+
+# -- commands ------------------------------------------------------------------------------
+@app.command()
+def profile(
+    path: Annotated[str, typer.Argument(help="CSV/TSV (optionally .gz/.bz2/.xz), Parquet, "
+                                        "or - for stdin.")],
+    target: Annotated[
+        str | None,
+        typer.Option("--target", "-t", help="Target column, or several: a,b,c. Guessed when "
+                     "omitted."),
+    ] = None,
+    task: Annotated[
+        str | None,
+        typer.Option("--task", help="Override the inferred task (binary, multiclass, "
+                     "multilabel, regression, count); checked against the data."),
+    ] = None,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    framework: FrameworkOption = None,
+    rules: RulesOption = None,
+    no_advice: Annotated[
+        bool, typer.Option("--no-advice", help="Profile only; skip the rule engine.")
+    ] = False,
+) -> None:
+    """Profile the target of a dataset and recommend losses and metrics, with the evidence."""
+    from advisor.analyze import analyze
+    from advisor.report import build_report
+    from advisor.thresholds import load_thresholds
+
+    thresholds = load_thresholds(Path.cwd())
+    ruleset = None if no_advice else _load_ruleset(rules)  # bad rules fail before reading data
+    analysis = analyze(path, target, thresholds, task=task)
+    for message in analysis.notes:
+        note(message)
+    facts = analysis.profile.facts()
+    advice = None
+    snippet = None
+    if ruleset is not None:
+        from advisor.engine import advise
+
+        advice = advise(facts, ruleset)
+        snippet = _snippet(advice, ruleset, framework, facts)
+    doc = build_report(analysis.profile, advice, snippet)
+    emit(_render(doc, fmt, output is None and _is_tty(sys.stdout)), output, protect=[path])
+
+
+@app.command()
+def recommend(
+    task: Annotated[str, typer.Option("--task", help="binary, multiclass, multilabel, "
+                                      "regression, count, segmentation, detection, "
+                                      "metric_learning or generative.")],
+    trait: Annotated[
+        list[str] | None,
+        typer.Option("--trait", help="A trait the data has (imbalanced, heavy_tailed, ...). "
+                     "Repeatable."),
+    ] = None,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    framework: FrameworkOption = None,
+    rules: RulesOption = None,
+) -> None:
+    """Recommend losses and metrics without data: for tasks a CSV cannot show."""
+    from advisor.engine import advise
+    from advisor.errors import did_you_mean
+    from advisor.profile import Profile, Trait
+    from advisor.report import build_report
+    from advisor.vocabulary import ALL_TASKS, TRAITS
+
+    if task not in ALL_TASKS:
+        raise InputError(f"unknown task '{task}'{did_you_mean(task, ALL_TASKS)}", "--task",
+                         f"use one of: {', '.join(ALL_TASKS)}")
+    traits = []
+    for name in trait or []:
+        if name not in TRAITS:
+            raise InputError(f"unknown trait '{name}'{did_you_mean(name, TRAITS)}", "--trait",
+                             "`lossadvisor traits` lists them")
+        traits.append(Trait(name, "given with --trait"))
+    ruleset = _load_ruleset(rules)
+    prof = Profile(task=task, task_reason="given with --task", traits=traits)
+    facts = prof.facts()
+    advice = advise(facts, ruleset)
+    doc = build_report(prof, advice, _snippet(advice, ruleset, framework, facts))
+    emit(_render(doc, fmt, output is None and _is_tty(sys.stdout)), output)
+
+
+@app.command("rules")
+def list_rules(
+    fmt: FormatOption = Format.table,
+    rules: RulesOption = None,
+    output: OutputOption = None,
+) -> None:
+    """List every rule: id, name, kind and summary."""
+    from advisor.render.rules import render_rule_list
+
+    ruleset = _load_ruleset(rules)
+    emit(render_rule_list(ruleset, fmt.value), output)
+
+
+@app.command()
+def explain(
+    rule_id: Annotated[str, typer.Argument(metavar="RULE", help="A rule id such as REC032.")],
+    fmt: FormatOption = Format.table,
+    rules: RulesOption = None,
+) -> None:
+    """Show one rule's documentation, condition, effects and examples."""
+    from advisor.errors import did_you_mean
+    from advisor.render.rules import render_rule
+
+    ruleset = _load_ruleset(rules)
+    rule = ruleset.by_id(rule_id)
+    if rule is None:
+        ids = [r.id for r in ruleset.rules]
+        raise InputError(f"no rule '{rule_id}'{did_you_mean(rule_id, ids)}", None,
+                         "`lossadvisor rules` lists them")
+    emit(render_rule(rule, fmt.value), None)
+
+
+@app.command()
+def traits(fmt: FormatOption = Format.table) -> None:
+    """List the traits and statistics rules can use, and the thresholds behind the traits."""
+    from advisor.render.rules import render_vocabulary
+    from advisor.thresholds import load_thresholds
+
+    emit(render_vocabulary(load_thresholds(Path.cwd()), fmt.value), None)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

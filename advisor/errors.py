@@ -1,0 +1,47 @@
+"""The tool's error type and exit codes.
+
+Every failure a user can cause (a missing file, a bad column name, a broken rule file) is raised
+as :class:`InputError`; the CLI turns it into one line on stderr and exit code 2. Anything else is a
+bug in lossadvisor and is allowed to surface as such.
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+"""Nothing to report."""
+EXIT_FINDINGS = 1
+"""``lint`` found problems at or above ``--fail-on``."""
+EXIT_ERROR = 2
+"""Usage or input error: the command could not do its job."""
+
+
+class InputError(Exception):
+    """A problem with what the user gave us, phrased as what, where and what to do.
+
+    ``where`` is a path (optionally ``path:line``) and is printed first so editors and CI logs can
+    link to it; ``hint`` says what to do about it.
+    """
+
+    def __init__(self, what: str, where: str | None = None, hint: str | None = None):
+        self.what = what
+        self.where = where
+        self.hint = hint
+        super().__init__(self.one_line())
+
+    def one_line(self) -> str:
+        parts = []
+        if self.where:
+            parts.append(f"{self.where}: ")
+        parts.append(self.what)
+        if self.hint:
+            parts.append(f"; {self.hint}")
+        return "".join(parts).replace("\n", " ")
+
+
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...] | set[str]) -> str:
+    """A ' (did you mean 'x'?)' suffix, or '' when nothing is close enough to help."""
+    import difflib
+
+    lowered = {c.lower(): c for c in choices}
+    match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
+    return f" (did you mean '{lowered[match[0]]}'?)" if match else ""

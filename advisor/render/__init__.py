@@ -1,0 +1,1 @@
+"""Renderers: each turns a result document into a string and never prints."""

@@ -1,0 +1,89 @@
+"""Assemble the versioned result document that every output format renders.
+
+The JSON form of this document is a public interface (schema_version 1, published in
+``advisor/schema/report.schema.json``): keys come in a fixed order and floats are rounded to ten
+significant digits, so the same input gives byte-identical output on every run.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from advisor import __version__
+from advisor.engine import Advice, Avoidance, Recommendation
+from advisor.profile import Profile
+
+SCHEMA_VERSION = 1
+
+
+def clean(value: Any) -> Any:
+    """JSON-safe and stable: NaN/inf become null, floats keep ten significant digits."""
+    if isinstance(value, bool) or value is None or isinstance(value, (str, int)):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        return float(f"{value:.10g}")
+    if isinstance(value, dict):
+        return {str(k): clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(clean(v) for v in value)
+    if hasattr(value, "item"):  # numpy scalars
+        return clean(value.item())
+    return str(value)
+
+
+def _recommendation(rec: Recommendation) -> dict[str, Any]:
+    return {
+        "id": rec.id,
+        "rank": rec.rank,
+        "name": rec.name,
+        "score": rec.score,
+        "rationale": rec.rationale,
+        "rules": rec.rules,
+        "frameworks": rec.frameworks,
+    }
+
+
+def _avoidance(item: Avoidance) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "kind": item.kind,
+        "name": item.name,
+        "rationale": item.rationale,
+        "rules": item.rules,
+    }
+
+
+def build_report(
+    profile: Profile,
+    advice: Advice | None,
+    snippet: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """The document for ``profile`` and ``recommend``; ``advice`` None leaves the lists empty."""
+    stats = dict(profile.stats)
+    if profile.columns:
+        stats["columns"] = profile.columns
+    doc: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "lossadvisor", "version": __version__},
+        "dataset": profile.dataset or None,
+        "target": profile.target,
+        "target_reason": profile.target_reason or None,
+        "task": profile.task,
+        "task_reason": profile.task_reason,
+        "task_alternatives": [{"task": a.task, "reason": a.reason}
+                              for a in profile.task_alternatives],
+        "traits": [{"name": t.name, "evidence": t.evidence} for t in profile.traits],
+        "profile": stats,
+        "losses": [_recommendation(r) for r in advice.losses] if advice else [],
+        "metrics": [_recommendation(r) for r in advice.metrics] if advice else [],
+        "avoid": [_avoidance(a) for a in advice.avoid] if advice else [],
+        "rules_fired": advice.fired if advice else [],
+    }
+    if snippet:
+        doc["snippet"] = snippet
+    return clean(doc)

@@ -1,0 +1,471 @@
+"""Load and validate rule files, reporting every problem as ``file:line: what is wrong``.
+
+Rules are data (YAML): a rule that names an unknown key, operator, fact, trait, loss or metric is
+reported with a did-you-mean, and all problems of all files are reported at once, so a broken rule
+set is fixed in one pass instead of one error per run. The built-in set goes through the same
+validator and a test fails on any problem, so it can never be skipped silently.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from advisor import template
+from advisor.catalog import Catalog, load_catalog
+from advisor.conditions import GROUPS, OPERATOR_VALUES, OPERATORS, evaluate
+from advisor.errors import InputError, did_you_mean
+from advisor.resources import builtin_rules_dir
+from advisor.vocabulary import ALL_TASKS, FACTS, STATISTICS, TRAITS
+from advisor.yamlio import LineDict, read_yaml_file
+
+RULE_KEYS = {
+    "id", "name", "kind", "severity", "summary", "why", "example", "references", "when", "then",
+    "rationale", "message", "fix", "examples", "applies_to",
+}
+REQUIRED = ("id", "name", "summary", "why", "references", "when", "rationale", "examples")
+THEN_KEYS = {"losses", "metrics", "avoid"}
+EFFECT_KEYS = {"id", "weight"}
+AVOID_KEYS = {"id", "kind", "reason"}
+EXAMPLE_KEYS = {"profile", "config", "fires"}
+PROFILE_KEYS = {"task", "traits", "stats"}
+KINDS = ("recommend", "lint")
+SEVERITIES = ("error", "warning", "info")
+ID_PATTERN = re.compile(r"^[A-Z]{2,5}[0-9]{3}$")
+NAME_PATTERN = re.compile(r"^[a-z0-9_-]+(\.[a-z0-9_-]+)+$")
+CATALOG_FILE = "catalog.yaml"
+
+LINT_FACTS: dict[str, str] = {
+    "loss": "Canonical id of the configured loss (null when none is configured).",
+    "loss_name": "The loss as written in the config.",
+    "metrics": "Canonical ids of the configured metrics.",
+    "metric_names": "The metrics as written in the config.",
+    "framework": "The framework the config dialect implies (keras, lightgbm, xgboost, ...).",
+    "loss_args": "Names of the arguments given to the loss (pos_weight, weight, ...).",
+    "class_weighting": "True when the config weights classes (pos_weight, class_weight, "
+    "scale_pos_weight, is_unbalance, auto_class_weights, ...).",
+    "is_unbalance": "LightGBM is_unbalance is set true.",
+    "scale_pos_weight": "A scale_pos_weight is set.",
+    "from_logits": "Keras from_logits as configured (true/false; null when not given).",
+    "final_activation": "The model's final activation if the config names one.",
+    "loss_tasks": "Tasks the configured loss fits (from the catalog).",
+    "metric_tasks": "Tasks that every configured metric fits (from the catalog).",
+    "loss_estimates": "What the configured loss estimates (mean, median, quantile, ...).",
+    "metric_estimates": "What each configured metric estimates.",
+    "unknown_loss": "A configured loss name the catalog does not know.",
+    "unknown_metrics": "Configured metric names the catalog does not know.",
+}
+"""Facts a lint rule may read besides the profile's: the normalized config."""
+
+
+@dataclass
+class Effect:
+    id: str
+    weight: float
+
+
+@dataclass
+class AvoidEffect:
+    id: str
+    kind: str
+    reason: str = ""
+
+
+@dataclass
+class Example:
+    facts: dict[str, Any]
+    fires: bool
+    where: str
+
+
+@dataclass
+class Rule:
+    """One validated rule: identity, documentation, condition, effects and examples."""
+
+    id: str
+    name: str
+    kind: str
+    summary: str
+    why: str
+    references: list[str]
+    when: dict[str, Any]
+    rationale: str
+    source: str
+    severity: str | None = None
+    message: str = ""
+    fix: str = ""
+    example: str = ""
+    losses: list[Effect] = field(default_factory=list)
+    metrics: list[Effect] = field(default_factory=list)
+    avoid: list[AvoidEffect] = field(default_factory=list)
+    examples: list[Example] = field(default_factory=list)
+    builtin: bool = True
+
+    def fires(self, facts: dict[str, Any]) -> bool:
+        return evaluate(self.when, facts)
+
+
+@dataclass
+class RuleSet:
+    rules: list[Rule]
+    catalog: Catalog
+
+    def by_id(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id.upper() == rule_id.upper()), None)
+
+    def of_kind(self, kind: str) -> list[Rule]:
+        return [r for r in self.rules if r.kind == kind]
+
+
+class RuleFileError(InputError):
+    """Every problem found in the rule files, one ``file:line: what`` per line."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) in rule files")
+
+    def one_line(self) -> str:  # printed as several lines: each problem is its own location
+        return "\n".join(getattr(self, "problems", []))
+
+
+def load_rules(extra_dirs: list[Path] | None = None, catalog: Catalog | None = None) -> RuleSet:
+    """The built-in rules plus any user rule folders; a user rule replaces a built-in by id."""
+    catalog = catalog or load_catalog()
+    problems: list[str] = []
+    rules = _load_dir(builtin_rules_dir(), catalog, problems, builtin=True)
+    for folder in extra_dirs or []:
+        if not folder.is_dir():
+            raise InputError("is not a folder of rule files", str(folder), "pass --rules DIR")
+        user = _load_dir(folder, catalog, problems, builtin=False)
+        replaced = {r.id for r in user}
+        rules = [r for r in rules if r.id not in replaced or not r.builtin] + user
+    if problems:
+        raise RuleFileError(problems)
+    names: dict[str, str] = {}
+    for rule in rules:
+        if rule.name in names and names[rule.name] != rule.id:
+            problems.append(f"{rule.source}: name '{rule.name}' is also used by {names[rule.name]}")
+        names[rule.name] = rule.id
+    if problems:
+        raise RuleFileError(problems)
+    return RuleSet(sorted(rules, key=lambda r: r.id), catalog)
+
+
+def _load_dir(folder: Path, catalog: Catalog, problems: list[str], builtin: bool) -> list[Rule]:
+    files = sorted(p for p in folder.glob("*.y*ml") if p.name != CATALOG_FILE)
+    if not files and not builtin:
+        raise InputError("has no .yaml rule files", str(folder))
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        try:
+            data = read_yaml_file(str(path))
+        except InputError as exc:
+            problems.append(exc.one_line())
+            continue
+        for rule in validate_file(data, str(path), catalog, problems):
+            if rule.id in seen:
+                problems.append(f"{rule.source}: duplicate rule id '{rule.id}' (first at "
+                                f"{seen[rule.id]})")
+                continue
+            seen[rule.id] = rule.source
+            rule.builtin = builtin
+            rules.append(rule)
+    return rules
+
+
+def validate_file(data: Any, path: str, catalog: Catalog, problems: list[str]) -> list[Rule]:
+    """Validate one parsed rule file; append problems, return the rules that are sound."""
+    if not isinstance(data, dict) or set(data) != {"rules"} or not isinstance(data["rules"], list):
+        line = getattr(data, "line", 1)
+        problems.append(f"{path}:{line}: a rule file is a mapping with one key, 'rules', "
+                        "holding a list")
+        return []
+    out = []
+    for index, raw in enumerate(data["rules"]):
+        line = data["rules"].pos(index)[0]
+        checker = _RuleChecker(raw, f"{path}:{line}", path, catalog)
+        rule = checker.check()
+        problems.extend(checker.problems)
+        if rule is not None and not checker.problems:
+            out.append(rule)
+    return out
+
+
+class _RuleChecker:
+    def __init__(self, raw: Any, where: str, path: str, catalog: Catalog):
+        self.raw = raw
+        self.where = where
+        self.path = path
+        self.catalog = catalog
+        self.problems: list[str] = []
+
+    def at(self, node: Any, key: Any = None) -> str:
+        if isinstance(node, LineDict) and key is not None:
+            return f"{self.path}:{node.pos(key)[0]}"
+        line = getattr(node, "line", 0)
+        return f"{self.path}:{line}" if line else self.where
+
+    def problem(self, where: str, message: str) -> None:
+        self.problems.append(f"{where}: {message}")
+
+    def check(self) -> Rule | None:
+        raw = self.raw
+        if not isinstance(raw, dict):
+            self.problem(self.where, "a rule must be a mapping")
+            return None
+        for key in raw:
+            if key not in RULE_KEYS:
+                self.problem(self.at(raw, key),
+                             f"unknown key '{key}'{did_you_mean(str(key), RULE_KEYS)}")
+        kind = raw.get("kind", "recommend")
+        if kind not in KINDS:
+            self.problem(self.at(raw, "kind"), f"kind must be one of {', '.join(KINDS)}")
+        required = list(REQUIRED) + (["then"] if kind == "recommend" else ["severity", "message"])
+        for key in required:
+            if key not in raw:
+                self.problem(self.where, f"missing required key '{key}'")
+        rule_id = str(raw.get("id", ""))
+        if rule_id and not ID_PATTERN.match(rule_id):
+            self.problem(self.at(raw, "id"), f"id '{rule_id}' must look like REC104 or LNT201")
+        name = str(raw.get("name", ""))
+        if name and not NAME_PATTERN.match(name):
+            self.problem(self.at(raw, "name"),
+                         f"name '{name}' must be dotted lowercase, like regression.heavy-tails")
+        for key in ("summary", "why", "rationale", "message"):
+            if key in raw and (not isinstance(raw[key], str) or not raw[key].strip()):
+                self.problem(self.at(raw, key), f"'{key}' must be non-empty text")
+        refs = raw.get("references")
+        if "references" in raw and (not isinstance(refs, list) or not refs
+                                    or not all(isinstance(r, str) for r in refs)):
+            self.problem(self.at(raw, "references"),
+                         "'references' must be a non-empty list of text")
+        severity = raw.get("severity")
+        if kind == "lint" and severity is not None and severity not in SEVERITIES:
+            self.problem(self.at(raw, "severity"),
+                         f"severity '{severity}' must be one of {', '.join(SEVERITIES)}"
+                         f"{did_you_mean(str(severity), SEVERITIES)}")
+        if kind == "recommend" and "severity" in raw:
+            self.problem(self.at(raw, "severity"), "only lint rules have a severity")
+        facts = set(FACTS) | set(STATISTICS) | (set(LINT_FACTS) if kind == "lint" else set())
+        if "when" in raw:
+            self.check_condition(raw["when"], facts, self.at(raw, "when"))
+        for key in ("rationale", "message", "fix"):
+            if isinstance(raw.get(key), str):
+                self.check_template(raw[key], facts, self.at(raw, key), key)
+        rule = Rule(
+            id=rule_id, name=name, kind=kind, summary=str(raw.get("summary", "")).strip(),
+            why=str(raw.get("why", "")).strip(), references=list(refs or []),
+            when=raw.get("when") or {}, rationale=str(raw.get("rationale", "")).strip(),
+            source=self.where, severity=severity, message=str(raw.get("message", "")).strip(),
+            fix=str(raw.get("fix", "")).strip(), example=str(raw.get("example", "")).strip(),
+        )
+        if "then" in raw:
+            self.check_then(raw["then"], rule)
+        if kind == "lint" and "then" in raw:
+            self.problem(self.at(raw, "then"), "lint rules report a message; they have no 'then'")
+        self.check_examples(raw.get("examples"), rule, kind, facts)
+        return rule
+
+    # -- conditions -----------------------------------------------------------------------
+    def check_condition(self, node: Any, facts: set[str], where: str) -> None:
+        if not isinstance(node, dict) or not node:
+            self.problem(where, "a condition must be a mapping: all/any/not, {trait: ...}, "
+                         "{task: ...} or {fact, op, value}")
+            return
+        where = self.at(node) if getattr(node, "line", 0) else where
+        groups = [k for k in node if k in GROUPS]
+        if groups:
+            if len(node) != 1:
+                self.problem(where, f"'{groups[0]}' must stand alone in its mapping")
+            key = groups[0]
+            children = node[key]
+            if key == "not":
+                self.check_condition(children, facts, where)
+            elif not isinstance(children, list) or not children:
+                self.problem(where, f"'{key}' takes a non-empty list of conditions")
+            else:
+                for child in children:
+                    self.check_condition(child, facts, where)
+            return
+        if "trait" in node:
+            if len(node) != 1:
+                self.problem(where, "'trait' stands alone: {trait: name}")
+            trait = node["trait"]
+            if trait not in TRAITS:
+                self.problem(where, f"unknown trait '{trait}'{did_you_mean(str(trait), TRAITS)}")
+            return
+        if "task" in node and "fact" not in node:
+            if len(node) != 1:
+                self.problem(where, "'task' stands alone: {task: name} or {task: [a, b]}")
+            tasks = node["task"] if isinstance(node["task"], list) else [node["task"]]
+            for task in tasks:
+                if task not in ALL_TASKS:
+                    self.problem(where,
+                                 f"unknown task '{task}'{did_you_mean(str(task), ALL_TASKS)}")
+            return
+        for key in node:
+            if key not in ("fact", "op", "value"):
+                self.problem(self.at(node, key),
+                             f"unknown key '{key}' in a condition"
+                             f"{did_you_mean(str(key), ['fact', 'op', 'value', *GROUPS])}")
+        fact, op = node.get("fact"), node.get("op")
+        if fact is None or op is None:
+            self.problem(where, "a comparison needs 'fact' and 'op'")
+            return
+        if fact not in facts:
+            self.problem(self.at(node, "fact"),
+                         f"unknown fact '{fact}'{did_you_mean(str(fact), facts)}")
+        if op not in OPERATORS:
+            self.problem(self.at(node, "op"),
+                         f"unknown operator '{op}'{did_you_mean(str(op), OPERATORS)}")
+            return
+        if "value" not in node:
+            self.problem(where, f"operator '{op}' needs a 'value'")
+            return
+        value = node["value"]
+        shape = OPERATOR_VALUES.get(op)
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if shape == "list" and not isinstance(value, list):
+            self.problem(self.at(node, "value"), f"operator '{op}' takes a list")
+        elif shape == "pair" and not (isinstance(value, list) and len(value) == 2
+                                      and all(isinstance(v, (int, float)) for v in value)):
+            self.problem(self.at(node, "value"), f"operator '{op}' takes [low, high]")
+        elif shape == "number" and not number:
+            self.problem(self.at(node, "value"), f"operator '{op}' takes a number")
+        elif shape == "bool" and not isinstance(value, bool):
+            self.problem(self.at(node, "value"), f"operator '{op}' takes true or false")
+        if fact == "traits":
+            for trait in value if isinstance(value, list) else [value]:
+                if trait not in TRAITS:
+                    self.problem(self.at(node, "value"),
+                                 f"unknown trait '{trait}'{did_you_mean(str(trait), TRAITS)}")
+        if fact == "task":
+            for task in value if isinstance(value, list) else [value]:
+                if task not in ALL_TASKS:
+                    self.problem(self.at(node, "value"),
+                                 f"unknown task '{task}'{did_you_mean(str(task), ALL_TASKS)}")
+        if fact in ("loss", "metrics") and op in ("eq", "ne", "in", "not_in", "contains",
+                                                   "not_contains", "any_of"):
+            kind = "loss" if fact == "loss" else "metric"
+            for item in value if isinstance(value, list) else [value]:
+                if not self.catalog.has(kind, str(item)):
+                    self.problem(self.at(node, "value"),
+                                 f"unknown {kind} '{item}'"
+                                 f"{did_you_mean(str(item), self.catalog.ids(kind))}")
+
+    def check_template(self, text: str, facts: set[str], where: str, key: str) -> None:
+        try:
+            used = template.fields(text)
+        except ValueError as exc:
+            self.problem(where, f"malformed {key} template: {exc}")
+            return
+        for name, spec in used:
+            if name not in facts:
+                self.problem(where, f"{key} template names unknown fact '{{{name}}}'"
+                             f"{did_you_mean(name, facts)}")
+            reason = template.check_spec(spec)
+            if reason:
+                self.problem(where, f"{key} template field '{{{name}:{spec}}}': {reason}")
+
+    # -- effects --------------------------------------------------------------------------
+    def check_then(self, then: Any, rule: Rule) -> None:
+        where = self.at(then) if getattr(then, "line", 0) else self.where
+        if not isinstance(then, dict) or not then:
+            self.problem(where, "'then' must map losses/metrics/avoid to lists")
+            return
+        for key in then:
+            if key not in THEN_KEYS:
+                self.problem(self.at(then, key),
+                             f"unknown key '{key}' in 'then'{did_you_mean(str(key), THEN_KEYS)}")
+        for key, kind, target in (("losses", "loss", rule.losses),
+                                  ("metrics", "metric", rule.metrics)):
+            for item in self.items(then, key):
+                if not isinstance(item, dict) or set(item) - EFFECT_KEYS or "id" not in item:
+                    self.problem(self.at(item) if isinstance(item, dict) else where,
+                                 f"each of '{key}' is {{id, weight}}")
+                    continue
+                self.check_id(kind, item["id"], self.at(item, "id"))
+                weight = item.get("weight", 1)
+                if isinstance(weight, bool) or not isinstance(weight, (int, float)):
+                    self.problem(self.at(item, "weight"), "weight must be a number")
+                    continue
+                target.append(Effect(str(item["id"]), float(weight)))
+        for item in self.items(then, "avoid"):
+            if not isinstance(item, dict) or set(item) - AVOID_KEYS or "id" not in item:
+                self.problem(self.at(item) if isinstance(item, dict) else where,
+                             "each of 'avoid' is {id, kind: loss|metric, reason}")
+                continue
+            kind = item.get("kind")
+            if kind not in ("loss", "metric"):
+                self.problem(self.at(item, "kind") if "kind" in item else self.at(item),
+                             "avoid needs kind: loss or kind: metric")
+                continue
+            self.check_id(kind, item["id"], self.at(item, "id"))
+            reason = item.get("reason", "")
+            if reason:
+                self.check_template(str(reason), set(FACTS) | set(STATISTICS),
+                                    self.at(item, "reason"), "avoid reason")
+            rule.avoid.append(AvoidEffect(str(item["id"]), kind, str(reason)))
+
+    def items(self, then: Any, key: str) -> list[Any]:
+        if not isinstance(then, dict) or key not in then:
+            return []
+        value = then[key]
+        if not isinstance(value, list):
+            self.problem(self.at(then, key), f"'{key}' must be a list")
+            return []
+        return value
+
+    def check_id(self, kind: str, entry_id: Any, where: str) -> None:
+        if not self.catalog.has(kind, str(entry_id)):
+            self.problem(where, f"unknown {kind} '{entry_id}'"
+                         f"{did_you_mean(str(entry_id), self.catalog.ids(kind))}")
+
+    # -- examples -------------------------------------------------------------------------
+    def check_examples(self, examples: Any, rule: Rule, kind: str, facts: set[str]) -> None:
+        if examples is None:
+            return
+        where = self.at(examples) if getattr(examples, "line", 0) else self.where
+        if not isinstance(examples, list):
+            self.problem(where, "'examples' must be a list")
+            return
+        outcomes = set()
+        for item in examples:
+            at = self.at(item) if isinstance(item, dict) else where
+            if not isinstance(item, dict) or "fires" not in item or set(item) - EXAMPLE_KEYS:
+                self.problem(at, "an example is {profile: {task, traits, stats}, "
+                             "config: {...}, fires: true|false}")
+                continue
+            profile = item.get("profile") or {}
+            if not isinstance(profile, dict) or set(profile) - PROFILE_KEYS:
+                self.problem(at, "an example profile has only task, traits and stats")
+                continue
+            built: dict[str, Any] = dict(profile.get("stats") or {})
+            for name in built:
+                if name not in STATISTICS:
+                    self.problem(at, f"example names unknown statistic '{name}'"
+                                 f"{did_you_mean(str(name), STATISTICS)}")
+            for trait in profile.get("traits") or []:
+                if trait not in TRAITS:
+                    self.problem(at, f"example names unknown trait '{trait}'"
+                                 f"{did_you_mean(str(trait), TRAITS)}")
+            built["task"] = profile.get("task")
+            built["traits"] = set(profile.get("traits") or [])
+            built["has_data"] = bool(profile.get("stats"))
+            config = item.get("config") or {}
+            if kind == "lint":
+                for name in config:
+                    if name not in LINT_FACTS:
+                        self.problem(at, f"example config names unknown fact '{name}'"
+                                     f"{did_you_mean(str(name), LINT_FACTS)}")
+                built.update(config)
+            elif config:
+                self.problem(at, "only lint rule examples have a config")
+            fires = bool(item["fires"])
+            outcomes.add(fires)
+            rule.examples.append(Example(built, fires, at))
+        if outcomes != {True, False}:
+            self.problem(where, "examples need at least one case that fires and one that does not")

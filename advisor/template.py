@@ -1,0 +1,83 @@
+"""Rationale and snippet templates: ``str.format`` fields over the profile's facts, rendered last.
+
+Only plain field names are allowed (no attribute or index access), so a template can read a number
+but never reach into Python objects. Missing facts render as 'n/a' instead of failing, since
+``recommend`` without data has no statistics. Two extra format specs serve snippets:
+``{class_weights:list}`` and ``{class_weights:dict}``.
+"""
+
+from __future__ import annotations
+
+import string
+from typing import Any
+
+_FORMATTER = string.Formatter()
+MISSING = "n/a"
+
+
+def fields(template: str) -> list[tuple[str, str]]:
+    """(field name, format spec) pairs; raises ValueError on malformed templates."""
+    out = []
+    for _literal, name, spec, conversion in _FORMATTER.parse(template):
+        if name is None:
+            continue
+        if not name or not name.isidentifier():
+            raise ValueError(f"field '{{{name}}}' is not a plain name")
+        if conversion:
+            raise ValueError(f"field '{{{name}!{conversion}}}' uses a conversion")
+        out.append((name, spec or ""))
+    return out
+
+
+def format_value(value: Any, spec: str) -> str:
+    if value is None:
+        return MISSING
+    if spec == "list":
+        items = value.values() if isinstance(value, dict) else value
+        return "[" + ", ".join(_literal(v) for v in items) + "]"
+    if spec == "dict":
+        if not isinstance(value, dict):
+            return str(value)
+        return "{" + ", ".join(f"{_key(k)}: {_literal(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (set, frozenset)):
+        value = ", ".join(sorted(value))
+    try:
+        return format(value, spec)
+    except (ValueError, TypeError):
+        return str(value)
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return repr(value)
+
+
+def _key(key: Any) -> str:
+    text = str(key)
+    try:
+        number = float(text)
+        return str(int(number)) if number.is_integer() else text
+    except ValueError:
+        return repr(text)
+
+
+def render(template: str, facts: dict[str, Any]) -> str:
+    """Fill a (validated) template from facts."""
+    parts = []
+    for literal, name, spec, _conversion in _FORMATTER.parse(template):
+        parts.append(literal)
+        if name is not None:
+            parts.append(format_value(facts.get(name), spec or ""))
+    return "".join(parts)
+
+
+def check_spec(spec: str) -> str | None:
+    """Why a format spec cannot format a number, or None when it can."""
+    if spec in ("", "list", "dict"):
+        return None
+    try:
+        format(1.5, spec)
+    except ValueError as exc:
+        return str(exc)
+    return None

@@ -1,0 +1,175 @@
+"""The named thresholds behind every trait, and where users override them.
+
+Each threshold is a field of :class:`Thresholds` with the reasoning in its docstring-like
+``help``; ``lossadvisor.toml`` (or ``[tool.lossadvisor.thresholds]`` in pyproject.toml) may
+override any of them by name. Unknown names are an input error so a typo never silently keeps a
+default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from advisor.errors import InputError, did_you_mean
+
+
+def _t(default: float | int, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Cut-offs that turn statistics into traits. Defaults are conventional values, cited."""
+
+    # --- task inference -------------------------------------------------------------------
+    max_class_levels: int = _t(
+        30,
+        "An integer target with more distinct values than this is not read as class labels.",
+    )
+    ordinal_max_levels: int = _t(
+        11,
+        "Most rating scales have at most 11 levels (0-10); more levels read as a measurement.",
+    )
+    count_min_skewness: float = _t(
+        0.5,
+        "Non-negative integers with zeros and at least this right skew read as counts "
+        "(a Poisson(3) variable has skewness 0.58).",
+    )
+    id_min_rows: int = _t(
+        20,
+        "Below this many rows, all-distinct values are not evidence of an identifier column.",
+    )
+    id_min_density: float = _t(
+        0.67,
+        "All-distinct integers filling at least this share of their range read as an identifier.",
+    )
+    string_max_distinct_fraction: float = _t(
+        0.5,
+        "A text target with more distinct values than this share of rows (and over "
+        "max_class_levels of them) is free text or an identifier, not labels.",
+    )
+    # --- classification -------------------------------------------------------------------
+    imbalance_ratio: float = _t(
+        3.0,
+        "Majority/minority count ratio at which a target is imbalanced (a 75/25 split).",
+    )
+    imbalance_entropy: float = _t(
+        0.80,
+        "Normalized class entropy below which a multiclass target is imbalanced even when no "
+        "single pair of classes crosses imbalance_ratio.",
+    )
+    severe_imbalance_ratio: float = _t(
+        19.0,
+        "Majority/minority ratio at which imbalance is severe (a 95/5 split): accuracy and "
+        "unweighted losses become misleading.",
+    )
+    severe_minority_fraction: float = _t(
+        0.01,
+        "A minority class under this share of rows is severe whatever the ratio says.",
+    )
+    imbalance_min_rows: int = _t(
+        20, "Below this many labelled rows class balance is not graded at all."
+    )
+    few_minority_count: int = _t(
+        50,
+        "Fewer minority examples than this make per-fold metrics unstable: stratify the splits.",
+    )
+    # --- regression -----------------------------------------------------------------------
+    outlier_fraction: float = _t(
+        0.005,
+        "Share of values beyond Tukey's far-out fences (3 IQR) or a robust z above "
+        "robust_z; a normal sample has ~0.0002%.",
+    )
+    iqr_fence: float = _t(3.0, "Tukey's far-out fence multiplier for the IQR outlier rule.")
+    robust_z: float = _t(
+        3.5, "Iglewicz and Hoaglin's modified z-score cut-off (0.6745 (x - median) / MAD)."
+    )
+    heavy_tail_excess_kurtosis: float = _t(
+        3.0,
+        "Excess kurtosis above which tails are heavy (Laplace = 3, Student t(5) = 6).",
+    )
+    skewness: float = _t(1.0, "Absolute skewness above which a distribution is highly skewed.")
+    # --- counts ---------------------------------------------------------------------------
+    zero_inflation_excess: float = _t(
+        0.10,
+        "Observed zero share minus the Poisson expectation exp(-mean) at which counts are "
+        "zero-inflated.",
+    )
+    overdispersion_index: float = _t(
+        1.5, "Variance/mean ratio above which counts are overdispersed (Poisson has 1)."
+    )
+    # --- always ---------------------------------------------------------------------------
+    small_sample_rows: int = _t(
+        300,
+        "Fewer labelled rows than this make R², per-class metrics and learned weights unstable.",
+    )
+
+    @classmethod
+    def help(cls) -> dict[str, str]:
+        return {f.name: f.metadata["help"] for f in fields(cls)}
+
+    def with_overrides(self, overrides: dict[str, Any], where: str) -> Thresholds:
+        """Return a copy with ``overrides`` applied, validating names and types."""
+        known = {f.name: f for f in fields(self)}
+        changes: dict[str, Any] = {}
+        for name, value in overrides.items():
+            if name not in known:
+                raise InputError(
+                    f"unknown threshold '{name}'{did_you_mean(name, list(known))}",
+                    where,
+                    "see `lossadvisor thresholds` for the names",
+                )
+            default = known[name].default
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise InputError(f"threshold '{name}' must be a number, got {value!r}", where)
+            changes[name] = type(default)(value) if isinstance(default, int) else float(value)
+        return replace(self, **changes)
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+
+
+def find_project_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
+    """Find ``lossadvisor.toml`` or a pyproject.toml with ``[tool.lossadvisor]``, walking up.
+
+    The nearest file wins, as with ruff and pytest, so a monorepo's sub-projects can differ.
+    """
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        own = folder / "lossadvisor.toml"
+        if own.is_file():
+            return own, read_toml(own)
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            section = read_toml(pyproject).get("tool", {}).get("lossadvisor")
+            if isinstance(section, dict):
+                return pyproject, section
+    return None
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    try:
+        import tomllib  # type: ignore[import-not-found]
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except OSError as exc:
+        raise InputError(f"cannot read ({exc.strerror})", str(path)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"invalid TOML: {exc}", str(path), "fix the syntax") from None
+
+
+def load_thresholds(start: Path) -> Thresholds:
+    """Thresholds with the nearest project config's ``thresholds`` table applied."""
+    found = find_project_config(start)
+    if not found:
+        return DEFAULT_THRESHOLDS
+    path, config = found
+    overrides = config.get("thresholds", {})
+    if not isinstance(overrides, dict):
+        raise InputError("'thresholds' must be a table", str(path))
+    return DEFAULT_THRESHOLDS.with_overrides(overrides, str(path))

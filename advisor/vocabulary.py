@@ -1,0 +1,118 @@
+"""The names rules may use: tasks, traits, statistics and other facts, each with its meaning.
+
+Kept free of numpy and pandas so that loading and validating rules (``lint``, ``rules``,
+``explain``) starts instantly. The profiler fills these names; the rule validator rejects any
+other name with a did-you-mean.
+"""
+
+from __future__ import annotations
+
+TASKS = ("binary", "multiclass", "multilabel", "regression", "count")
+"""The tasks a table's target can show."""
+
+EXTRA_TASKS = ("segmentation", "detection", "metric_learning", "generative")
+"""Tasks no CSV target can show; ``recommend --task`` accepts them."""
+
+ALL_TASKS = TASKS + EXTRA_TASKS
+
+TRAITS: dict[str, str] = {
+    "imbalanced": "Classes (or labels) are unevenly represented: majority/minority ratio or "
+    "entropy crosses its threshold.",
+    "severe_imbalance": "The minority is rare enough that accuracy and unweighted losses "
+    "mislead (ratio >= severe_imbalance_ratio or share < severe_minority_fraction).",
+    "few_minority_examples": "Fewer minority examples than few_minority_count: stratify splits.",
+    "many_classes": "More than ten classes: label smoothing and macro averages matter.",
+    "ordinal_levels": "Integer levels of an ordered scale (ratings): order carries information.",
+    "one_hot_labels": "Classes are given as one-hot 0/1 columns.",
+    "outliers": "A notable share of values lies beyond Tukey's far-out fences or a robust "
+    "z-score cut-off.",
+    "heavy_tailed": "Excess kurtosis above heavy_tail_excess_kurtosis: extreme values are "
+    "frequent.",
+    "skewed": "Absolute skewness above the skewness threshold.",
+    "non_negative": "No value is below zero.",
+    "strictly_positive": "Every value is above zero (Gamma and MAPE are defined).",
+    "has_zeros": "Some values are exactly zero (Gamma deviance and MAPE are not defined).",
+    "has_negatives": "Some values are below zero (Poisson, Gamma, Tweedie are not defined).",
+    "bounded_unit_interval": "All values lie in [0, 1], like rates and proportions.",
+    "zero_inflated": "More zeros than a Poisson distribution with the same mean predicts.",
+    "overdispersed": "Variance well above the mean (a Poisson model assumes they are equal).",
+    "multi_output": "Several target columns are predicted together.",
+    "missing_target": "Some rows have no target value; they were dropped.",
+    "small_sample": "Few labelled rows: R², per-class metrics and learned weights are unstable.",
+}
+"""Every trait a profile can carry, with what it means. Rules may only name these."""
+
+STATISTICS: dict[str, str] = {
+    "rows": "Rows in the file.",
+    "n": "Rows with a usable target value.",
+    "n_missing": "Rows whose target is missing.",
+    "n_infinite": "Rows whose target is +/-inf (dropped).",
+    "missing_fraction": "Share of rows whose target is missing or infinite.",
+    # classification
+    "n_classes": "Number of distinct classes.",
+    "class_counts": "Rows per class label.",
+    "class_weights": "Balanced class weights n / (k * count), as scikit-learn computes them.",
+    "minority_class": "The rarest class label.",
+    "minority_count": "Rows of the rarest class (of the rarest side of any label, multilabel).",
+    "minority_fraction": "Share of rows in the rarest class.",
+    "majority_class": "The most frequent class label.",
+    "majority_fraction": "Share of rows in the most frequent class.",
+    "imbalance_ratio": "Majority count / minority count.",
+    "normalized_entropy": "Class entropy / log(k): 1 is perfectly balanced.",
+    "positive_label": "The label taken as the positive class (binary).",
+    "positive_count": "Rows of the positive class (binary).",
+    "positive_fraction": "Share of the positive class (binary): the PR-AUC baseline.",
+    "pos_weight": "Negatives / positives: the weight of a positive example (binary), e.g. "
+    "PyTorch pos_weight or XGBoost scale_pos_weight.",
+    "label_encoding": "How labels are written: integer, text, boolean, signed, one_hot, "
+    "indicator.",
+    # multilabel
+    "n_labels": "Number of label columns (multilabel).",
+    "label_fractions": "Share of rows carrying each label (multilabel).",
+    "label_pos_weights": "Negatives / positives per label (multilabel).",
+    "label_cardinality": "Mean number of labels per row (multilabel).",
+    "min_label_fraction": "Share of rows carrying the rarest label (multilabel).",
+    "rarest_label": "The rarest label (multilabel).",
+    # numbers
+    "mean": "Mean.",
+    "std": "Standard deviation (n - 1).",
+    "min": "Minimum.",
+    "max": "Maximum.",
+    "q01": "1st percentile.",
+    "q05": "5th percentile.",
+    "q25": "First quartile.",
+    "median": "Median.",
+    "q75": "Third quartile.",
+    "q95": "95th percentile.",
+    "q99": "99th percentile.",
+    "iqr": "Interquartile range q75 - q25.",
+    "mad": "Median absolute deviation from the median (unscaled).",
+    "huber_delta": "A data-scaled Huber delta: 1.345 x robust sigma (1.4826 MAD).",
+    "skewness": "Fisher-Pearson skewness g1 (0 for a symmetric distribution).",
+    "excess_kurtosis": "Excess kurtosis g2 (0 for a normal distribution).",
+    "n_distinct": "Number of distinct values.",
+    "zero_fraction": "Share of values equal to zero.",
+    "negative_fraction": "Share of values below zero.",
+    "outlier_fraction_iqr": "Share beyond the far-out fences q25 - k*IQR, q75 + k*IQR (null "
+    "when IQR is 0).",
+    "outlier_fraction_mad": "Share with modified z-score above robust_z (null when MAD is 0).",
+    "outlier_fraction": "The larger of the two outlier shares.",
+    "histogram": "Bin edges and counts over the 1st-99th percentiles, with the counts beyond.",
+    # counts
+    "poisson_zero_fraction": "Zero share a Poisson distribution with this mean predicts: "
+    "exp(-mean).",
+    "zero_excess": "Observed zero share minus the Poisson expectation.",
+    "dispersion_index": "Variance / mean (1 for Poisson).",
+    # multi-output
+    "n_outputs": "Number of target columns (multi-output regression).",
+}
+"""Every statistic a profile can carry. Rule conditions and templates may only name these."""
+
+FACTS: dict[str, str] = {
+    "task": "The task: binary, multiclass, multilabel, regression, count, or a task given to "
+    "`recommend` (segmentation, detection, metric_learning, generative).",
+    "has_data": "True when the facts come from a profiled dataset, false for `recommend`.",
+    "traits": "The set of traits.",
+}
+"""Facts other than statistics that rule conditions can name."""
+
