@@ -87,22 +87,30 @@ def _is_tty(stream: Any) -> bool:
         return False
 
 
-def emit(text: str, output: Path | None, protect: list[str] = ()) -> None:  # type: ignore[assignment]
-    """Write the result to stdout, or atomically to ``output`` after everything succeeded."""
+def check_output(output: Path | None, inputs: tuple[str, ...] = ()) -> None:
+    """Refuse a bad ``--output`` before any work, and never let it replace an input file."""
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
         return
     target = output.resolve()
-    for path in protect:
+    for path in inputs:
         if path != "-" and Path(path).exists() and Path(path).resolve() == target:
             raise InputError("--output would overwrite the input file", str(output),
                              "choose another output path")
     if target.is_dir():
         raise InputError("--output is a directory", str(output), "name a file")
-    folder = target.parent
-    if not folder.is_dir():
+    if not target.parent.is_dir():
         raise InputError("the output folder does not exist", str(output))
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Write the result to stdout, or atomically to ``output`` after everything succeeded."""
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    check_output(output)
+    target = output.resolve()
+    folder = target.parent
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".lossadvisor-", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
@@ -194,6 +202,7 @@ def profile(
     from advisor.report import build_report
     from advisor.thresholds import load_thresholds
 
+    check_output(output, (path,))
     thresholds = load_thresholds(Path.cwd())
     ruleset = None if no_advice else _load_ruleset(rules)  # bad rules fail before reading data
     analysis = analyze(path, target, thresholds, task=task)
@@ -208,7 +217,7 @@ def profile(
         advice = advise(facts, ruleset)
         snippet = _snippet(advice, ruleset, framework, facts)
     doc = build_report(analysis.profile, advice, snippet)
-    emit(_render(doc, fmt, output is None and _is_tty(sys.stdout)), output, protect=[path])
+    emit(_render(doc, fmt, output is None and _is_tty(sys.stdout)), output)
 
 
 @app.command()
@@ -233,6 +242,7 @@ def recommend(
     from advisor.report import build_report
     from advisor.vocabulary import ALL_TASKS, TRAITS
 
+    check_output(output)
     if task not in ALL_TASKS:
         raise InputError(f"unknown task '{task}'{did_you_mean(task, ALL_TASKS)}", "--task",
                          f"use one of: {', '.join(ALL_TASKS)}")

@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 
+BOOLEAN_WORDS = {"true", "false", "yes", "no", "y", "n", "t", "f"}
+"""Text that spells a boolean; case differences in these are not different classes."""
+
+
 @dataclass
 class TargetColumn:
     """One target column: its clean values in file order and what was dropped."""
@@ -64,6 +68,10 @@ def to_target_column(name: str, column: pa.ChunkedArray, where: str) -> TargetCo
         try:
             numbers = pc.cast(present, pa.float64())
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            lowered = pc.utf8_lower(present)
+            distinct = set(pc.unique(lowered).to_pylist())
+            if len(distinct) <= 2 and distinct <= BOOLEAN_WORDS:
+                present = lowered  # "Yes"/"yes" or "True"/"true" are one label
             values = np.asarray(present.to_numpy(zero_copy_only=False), dtype=object)
             return TargetColumn(name, "text", values, total, total - len(present))
         return _numeric(name, numbers, total, total - len(present))

@@ -67,12 +67,24 @@ class TableSource:
 
     # -- opening ---------------------------------------------------------------------------
     def _stream(self) -> pa.NativeFile:
+        """A fresh byte stream of the (decompressed) file.
+
+        Decompression goes through Python's gzip/bz2/lzma modules (zlib and friends in C, large
+        reads), which detect a truncated file; pyarrow's codec stream silently stops early.
+        """
         import pyarrow as pa
 
-        raw = pa.BufferReader(self._buffer) if self._buffer is not None else pa.OSFile(self.path)
         if self.compression:
-            return pa.CompressedInputStream(raw, self.compression)
-        return raw
+            import bz2
+            import gzip
+            import lzma
+
+            opener = {"gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}[self.compression]
+            raw_py = io.BytesIO(self._buffer) if self._buffer is not None else self.path
+            return pa.PythonFile(opener(raw_py, "rb"), mode="r")
+        if self._buffer is not None:
+            return pa.BufferReader(self._buffer)
+        return pa.OSFile(self.path)
 
     # -- reading ---------------------------------------------------------------------------
     def read(self, wanted: list[str]) -> Dataset:
@@ -103,16 +115,25 @@ class TableSource:
         import pyarrow as pa
 
         types = self._infer_types(wanted)
-        for _attempt in range(3):
+        for _attempt in range(4):
             try:
                 table = self._parse(wanted, types)
                 break
+            except (EOFError, OSError) as exc:
+                raise InputError(
+                    f"the compressed file is truncated or corrupt ({exc})", self.path,
+                    "re-download or re-export it",
+                ) from None
             except pa.ArrowInvalid as exc:
+                if "invalid UTF8" in str(exc) and self.encoding == "utf-8":
+                    self.encoding = "latin-1"
+                    self.notes.append(f"{self.path}: not valid UTF-8; read as latin-1")
+                    continue
                 widened = _widen(types, str(exc), wanted)
                 if widened is None:
                     raise self._parse_error(exc) from None
                 types = widened
-        else:  # pragma: no cover - three widenings always reach string
+        else:  # pragma: no cover - the widenings always reach string
             raise InputError("cannot parse the target column", self.path)
         if self.encoding == "utf-8" and not _valid_utf8(table):
             self.encoding = "latin-1"

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from advisor.column import TargetColumn
+from advisor.numeric import moments, quantile
 from advisor.task import Alternative, TaskDecision, label_text
 from advisor.thresholds import Thresholds
 from advisor.vocabulary import STATISTICS, TRAITS  # noqa: F401  (re-exported)
@@ -224,17 +225,22 @@ def _multilabel_stats(
 # -- numbers -------------------------------------------------------------------------------
 def _numeric_stats(values: np.ndarray, th: Thresholds) -> dict[str, Any]:
     """Every numeric statistic from one sort plus blocked moment sums."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _numeric_stats_inner(values, th)
+
+
+def _numeric_stats_inner(values: np.ndarray, th: Thresholds) -> dict[str, Any]:
     n = int(values.shape[0])
     ordered = np.sort(values)
     stats: dict[str, Any] = {}
-    mean, m2, m3, m4 = _moments(values)
+    mean, m2, skewness, kurtosis = moments(values, float(ordered[0]), float(ordered[-1]))
     var = m2 * n / (n - 1) if n > 1 else 0.0
     stats["mean"] = mean
     stats["std"] = math.sqrt(var)
     stats["min"] = float(ordered[0])
     stats["max"] = float(ordered[-1])
     for name, q in QUANTILES.items():
-        stats[name] = _quantile(ordered, q)
+        stats[name] = quantile(ordered, q)
     iqr = stats["q75"] - stats["q25"]
     stats["iqr"] = iqr
     median = stats["median"]
@@ -249,8 +255,8 @@ def _numeric_stats(values: np.ndarray, th: Thresholds) -> dict[str, Any]:
     # robustly (1.4826 MAD) so the outliers Huber is meant to resist do not inflate it.
     sigma = 1.4826 * mad if mad > 0 else math.sqrt(var)
     stats["huber_delta"] = 1.345 * sigma
-    stats["skewness"] = m3 / m2**1.5 if m2 > 0 else 0.0
-    stats["excess_kurtosis"] = m4 / m2**2 - 3.0 if m2 > 0 else 0.0
+    stats["skewness"] = skewness
+    stats["excess_kurtosis"] = kurtosis
     stats["n_distinct"] = int(np.count_nonzero(np.diff(ordered))) + 1 if n else 0
     zero_lo = int(np.searchsorted(ordered, 0.0, side="left"))
     zero_hi = int(np.searchsorted(ordered, 0.0, side="right"))
@@ -302,31 +308,6 @@ def histogram(values: np.ndarray, stats: dict[str, Any], integer: bool) -> dict[
         "below": below,
         "above": above,
     }
-
-
-def _moments(values: np.ndarray, block: int = 1 << 20) -> tuple[float, float, float, float]:
-    """Mean and central moments 2-4, in blocks so temporaries stay small on big columns."""
-    n = values.shape[0]
-    if n == 0:
-        return 0.0, 0.0, 0.0, 0.0
-    mean = float(np.mean(values))
-    s2 = s3 = s4 = 0.0
-    for start in range(0, n, block):
-        d = values[start : start + block] - mean
-        d2 = d * d
-        s2 += float(d2.sum())
-        s3 += float((d2 * d).sum())
-        s4 += float((d2 * d2).sum())
-    return mean, s2 / n, s3 / n, s4 / n
-
-
-def _quantile(ordered: np.ndarray, q: float) -> float:
-    """Linear interpolation between order statistics (numpy's default 'linear' method)."""
-    position = q * (ordered.shape[0] - 1)
-    lower = math.floor(position)
-    upper = min(lower + 1, ordered.shape[0] - 1)
-    fraction = position - lower
-    return float(ordered[lower] + (ordered[upper] - ordered[lower]) * fraction)
 
 
 def _share_outside(ordered: np.ndarray, low: float, high: float) -> float:
@@ -420,6 +401,8 @@ def _pct(share: float) -> str:
         return "0%"
     if share < 0.001:
         return f"{share:.3%}"
+    if share < 0.01:
+        return f"{share:.2%}"
     if share < 0.1:
         return f"{share:.1%}"
     return f"{share:.0%}"

@@ -266,7 +266,7 @@ class _RuleChecker:
             self.check_then(raw["then"], rule)
         if kind == "lint" and "then" in raw:
             self.problem(self.at(raw, "then"), "lint rules report a message; they have no 'then'")
-        self.check_examples(raw.get("examples"), rule, kind, facts)
+        self.check_examples(raw.get("examples"), rule, kind, self.at(raw, "examples"))
         return rule
 
     # -- conditions -----------------------------------------------------------------------
@@ -425,10 +425,9 @@ class _RuleChecker:
                          f"{did_you_mean(str(entry_id), self.catalog.ids(kind))}")
 
     # -- examples -------------------------------------------------------------------------
-    def check_examples(self, examples: Any, rule: Rule, kind: str, facts: set[str]) -> None:
+    def check_examples(self, examples: Any, rule: Rule, kind: str, where: str) -> None:
         if examples is None:
             return
-        where = self.at(examples) if getattr(examples, "line", 0) else self.where
         if not isinstance(examples, list):
             self.problem(where, "'examples' must be a list")
             return

@@ -15,6 +15,7 @@ import numpy as np
 
 from advisor.column import TargetColumn
 from advisor.errors import InputError
+from advisor.numeric import skewness
 from advisor.thresholds import Thresholds
 from advisor.vocabulary import TASKS
 
@@ -128,7 +129,7 @@ def _infer_single(column: TargetColumn, th: Thresholds, where: str) -> TaskDecis
                 where,
                 "an ID is not a target; name the real target with --target",
             )
-    skew = _skewness(values)
+    skew = skewness(values)
     has_zero = bool(lo == 0)
     non_negative = bool(lo >= 0)
     zero_share = float(counts[0] / n) if has_zero else 0.0
@@ -143,13 +144,12 @@ def _infer_single(column: TargetColumn, th: Thresholds, where: str) -> TaskDecis
     )
 
     if non_negative and has_zero and (skew >= th.count_min_skewness or k > th.max_class_levels):
-        if k > th.max_class_levels or skew >= th.count_min_skewness:
-            decision = TaskDecision("count", count_evidence)
-            if k <= th.max_class_levels:
-                decision.alternatives.append(
-                    Alternative("multiclass", f"only {k} levels; classes if they are codes")
-                )
-            return decision
+        decision = TaskDecision("count", count_evidence)
+        if k <= th.max_class_levels:
+            decision.alternatives.append(
+                Alternative("multiclass", f"only {k} levels; classes if they are codes")
+            )
+        return decision
     if rating_like:
         decision = TaskDecision(
             "multiclass",
@@ -299,15 +299,6 @@ def _is_zero_one(column: TargetColumn) -> bool:
 def _levels_text(levels: np.ndarray, limit: int = 6) -> str:
     shown = ", ".join(label_text(v) for v in levels[:limit])
     return shown + (", ..." if len(levels) > limit else "")
-
-
-def _skewness(values: np.ndarray) -> float:
-    mean = values.mean()
-    centered = values - mean
-    m2 = float(np.mean(centered**2))
-    if m2 == 0:
-        return 0.0
-    return float(np.mean(centered**3) / m2**1.5)
 
 
 def check_task(

@@ -165,7 +165,7 @@ def _recommendations(title: str, items: list[dict[str, Any]]) -> Table:
     table = Table(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAVY,
                   show_lines=False, expand=True)
     table.add_column("#", justify="right", no_wrap=True)
-    table.add_column(SINGULAR[title], style="bold", ratio=2)
+    table.add_column(SINGULAR[title], style="bold", ratio=2, overflow="fold")
     table.add_column("Why (from this data)", ratio=5)
     table.add_column("In frameworks", ratio=4, overflow="fold")
     table.add_column("Rules", no_wrap=True)

@@ -1,0 +1,39 @@
+"""Shared test helpers: temporary data files and a CLI runner with stdout/stderr apart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from advisor.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "sample_data"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+@pytest.fixture
+def write(tmp_path: Path):
+    """Write text or bytes to a file in a fresh folder and return its path as a string."""
+
+    def _write(name: str, content: str | bytes) -> str:
+        path = tmp_path / name
+        if isinstance(content, str):
+            path.write_text(content, encoding="utf-8")
+        else:
+            path.write_bytes(content)
+        return str(path)
+
+    return _write
+
+
+def run(args: list[str], input: bytes | str | None = None):
+    """Invoke the CLI in-process, as a user would from a shell."""
+    return CliRunner().invoke(app, args, input=input, catch_exceptions=False)
+
+
+@pytest.fixture
+def cli():
+    return run

@@ -1,0 +1,104 @@
+"""The catalog: names checked against their sources, aliases read back to canonical ids."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sklearn.metrics
+from conftest import ROOT
+
+from advisor.catalog import FRAMEWORKS, load_catalog
+
+CATALOG = load_catalog()
+REFERENCE = ROOT.parent / "shared" / "reference" / "losses-and-metrics.md"
+
+VERIFIED_ELSEWHERE = {
+    # name: where it was checked (not in the shared reference)
+    "MultiOutputClassifier": "sklearn.multioutput (imported by test_sklearn_names_exist)",
+    "RetrievalRecall": "torchmetrics retrieval metrics (RetrievalMAP/RetrievalNormalizedDCG "
+    "family; torchmetrics.retrieval.RetrievalRecall)",
+    "image.FrechetInceptionDistance": "torchmetrics docs: torchmetrics.image.fid."
+    "FrechetInceptionDistance",
+    "detection.MeanAveragePrecision": "torchmetrics docs: torchmetrics.detection.mean_ap."
+    "MeanAveragePrecision",
+    "Tweedie:variance_power=1.5": "CatBoost `Tweedie:variance_power=` in the reference",
+    "tweedie-nloglik@1.5": "XGBoost `tweedie-nloglik@<rho>` in the reference",
+    "TotalF1:average=Macro": "CatBoost `TotalF1` (`:average=Macro`) in the reference",
+}
+
+
+def spellings():
+    for kind in ("loss", "metric"):
+        for entry in (CATALOG.losses if kind == "loss" else CATALOG.metrics).values():
+            for fw, spelling in entry.frameworks.items():
+                for name in (spelling.name, *spelling.aliases):
+                    yield kind, entry.id, fw, name
+
+
+@pytest.mark.skipif(not REFERENCE.exists(), reason="shared reference not beside the repo")
+def test_every_framework_name_is_backed_by_a_source():
+    reference = REFERENCE.read_text(encoding="utf-8")
+    unbacked = []
+    for kind, entry, fw, name in spellings():
+        base = re.sub(r"\(.*\)$", "", name)
+        short = base.removeprefix("torchvision.ops.")
+        scorer = fw == "sklearn" and name in sklearn.metrics.get_scorer_names()
+        if base in reference or short in reference or name in VERIFIED_ELSEWHERE or scorer:
+            continue
+        unbacked.append((kind, entry, fw, name))
+    assert unbacked == []
+
+
+def test_sklearn_names_exist():
+    import sklearn.ensemble
+    import sklearn.linear_model
+    import sklearn.multioutput
+    import sklearn.svm
+
+    modules = (sklearn.metrics, sklearn.linear_model, sklearn.multioutput, sklearn.svm,
+               sklearn.ensemble)
+    losses = {"squared_error", "absolute_error", "huber", "quantile", "poisson", "gamma",
+              "log_loss", "hinge", "squared_hinge", "epsilon_insensitive"}
+    scorers = set(sklearn.metrics.get_scorer_names())
+    for kind, _entry, fw, name in spellings():
+        if fw != "sklearn":
+            continue
+        base = re.sub(r"\(.*\)$", "", name)
+        found = (base in scorers or any(hasattr(m, base) for m in modules)
+                 or (kind == "loss" and base in losses))
+        assert found, name
+
+
+@pytest.mark.parametrize(
+    "spelling,framework",
+    [("nn.MSELoss", "pytorch"), ("torch.nn.MSELoss", None), ("mse", "keras"),
+     ("mean_squared_error", "keras"), ("reg:squarederror", "xgboost"), ("reg:linear", None),
+     ("regression", "lightgbm"), ("l2", "lightgbm"), ("RMSE", "catboost")],
+)
+def test_aliases_read_back_to_mse(spelling, framework):
+    assert CATALOG.lookup("loss", spelling, framework) == "mse"
+
+
+def test_metric_and_loss_namespaces_are_separate():
+    assert CATALOG.lookup("metric", "rmse", "lightgbm") == "rmse"
+    assert CATALOG.lookup("loss", "rmse", "lightgbm") == "mse"  # trains L2
+    assert CATALOG.lookup("metric", "aucpr", "xgboost") == "pr_auc"
+    assert CATALOG.lookup("loss", "binary:logistic", "xgboost") == "bce"
+    assert CATALOG.lookup("loss", "nn.BCEWithLogitsLoss()", "pytorch") == "bce"
+    assert CATALOG.lookup("loss", "no_such_loss") is None
+
+
+def test_every_entry_has_a_name_and_known_tasks():
+    from advisor.vocabulary import ALL_TASKS
+
+    for entry in [*CATALOG.losses.values(), *CATALOG.metrics.values()]:
+        assert entry.name and entry.tasks and set(entry.tasks) <= set(ALL_TASKS), entry.id
+        assert set(entry.snippets) <= set(FRAMEWORKS)
+        assert entry.estimates
+
+
+def test_weighted_entries_name_their_weight_argument():
+    for entry in CATALOG.losses.values():
+        if entry.weighted:
+            assert all(s.weight_arg for s in entry.frameworks.values()), entry.id

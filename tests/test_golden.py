@@ -1,0 +1,51 @@
+"""Golden transcripts of the CLI, one per output format (argv, exit code, stdout, stderr).
+
+Regenerate after an intended change with ``UPDATE_GOLDEN=1 pytest tests/test_golden.py`` and
+review the diff like code.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from conftest import GOLDEN, ROOT, run
+
+CASES = {
+    "fraud-table": ["profile", "sample_data/fraud.csv", "--target", "is_fraud"],
+    "fraud-json": ["profile", "sample_data/fraud.csv", "--target", "is_fraud", "--format",
+                   "json", "--framework", "xgboost"],
+    "fraud-markdown": ["profile", "sample_data/fraud.csv", "--target", "is_fraud", "--format",
+                       "markdown"],
+    "claims-table": ["profile", "sample_data/claims.csv", "--target", "n_claims",
+                     "--framework", "lightgbm"],
+    "house-prices-markdown": ["profile", "sample_data/house_prices.csv", "--target", "price",
+                              "--format", "markdown"],
+    "ratings-json": ["profile", "sample_data/ratings.csv", "--format", "json"],
+    "segmentation-table": ["recommend", "--task", "segmentation", "--trait", "imbalanced"],
+    "explain-markdown": ["explain", "REC021", "--format", "markdown"],
+    "bad-target-error": ["profile", "sample_data/fraud.csv", "--target", "fraud"],
+}
+
+
+def transcript(args: list[str]) -> str:
+    result = run(args)
+    text = (
+        f"$ lossadvisor {' '.join(args)}\n"
+        f"exit code: {result.exit_code}\n"
+        f"----- stdout -----\n{result.stdout}"
+        f"----- stderr -----\n{result.stderr}"
+    )
+    return re.sub(r'"version": "[^"]+"', '"version": "<version>"', text)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_golden(name, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    actual = transcript(CASES[name])
+    path = GOLDEN / f"{name}.txt"
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(actual, encoding="utf-8")
+    assert path.exists(), f"missing golden file {path}; run with UPDATE_GOLDEN=1"
+    assert actual == path.read_text(encoding="utf-8")

@@ -1,0 +1,149 @@
+"""Reading tables: formats, compression, encodings, delimiters, and every way a file can be bad."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import lzma
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from advisor.errors import InputError
+from advisor.io import open_table
+
+CSV = "a,b,y\n1,x,0.5\n2,y,1.5\n3,z,2.5\n"
+
+
+def read(path: str, columns: list[str], stdin=None):
+    source = open_table(path, stdin=stdin)
+    return source, source.read(columns)
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_sniffs_each_delimiter(write, delimiter):
+    text = CSV.replace(",", delimiter)
+    source, data = read(write("data.txt", text), ["y"])
+    assert source.delimiter == delimiter
+    assert source.columns == ["a", "b", "y"]
+    assert data.data["y"].to_pylist() == [0.5, 1.5, 2.5]
+
+
+def test_single_column_falls_back_on_the_extension(write):
+    source, data = read(write("one.tsv", "y\n1\n2\n"), ["y"])
+    assert source.delimiter == "\t"
+    assert data.rows == 2
+
+
+def test_reads_only_the_requested_columns(write):
+    _source, data = read(write("data.csv", CSV), ["y"])
+    assert list(data.data) == ["y"]
+    assert data.columns == ["a", "b", "y"]
+    assert data.rows == 3
+
+
+@pytest.mark.parametrize("compress,name", [(gzip.compress, "gzip"), (bz2.compress, "bz2"),
+                                           (lzma.compress, "xz")])
+def test_compressed_csv_is_detected_by_content(write, compress, name):
+    source, data = read(write("data.csv.anything", compress(CSV.encode())), ["y"])
+    assert source.compression == name
+    assert data.data["y"].to_pylist() == [0.5, 1.5, 2.5]
+
+
+def test_parquet_reads_only_the_target(tmp_path):
+    path = tmp_path / "data.parquet"
+    pq.write_table(pa.table({"x": [1, 2, 3], "label": ["a", "b", "a"]}), path)
+    source, data = read(str(path), ["label"])
+    assert source.format == "parquet"
+    assert source.columns == ["x", "label"]
+    assert data.data["label"].to_pylist() == ["a", "b", "a"]
+
+
+def test_stdin_csv_and_parquet():
+    source, data = read("-", ["y"], stdin=io.BytesIO(CSV.encode()))
+    assert source.path == "<stdin>" and data.rows == 3
+    buffer = io.BytesIO()
+    pq.write_table(pa.table({"y": [1.0, 2.0]}), buffer)
+    source, data = read("-", ["y"], stdin=io.BytesIO(buffer.getvalue()))
+    assert source.format == "parquet" and data.rows == 2
+
+
+def test_utf8_bom_is_not_part_of_the_first_name(write):
+    source, _ = read(write("bom.csv", b"\xef\xbb\xbf" + CSV.encode()), ["a"])
+    assert source.columns[0] == "a"
+
+
+def test_latin1_fallback_with_a_note(write):
+    text = "name,y\nJos\xe9,1\nRen\xe9e,2\n".encode("latin-1")
+    source, data = read(write("latin.csv", text), ["name"])
+    assert source.encoding == "latin-1"
+    assert any("latin-1" in n for n in source.notes)
+    assert data.data["name"].to_pylist() == ["José", "Renée"]
+
+
+def test_invalid_utf8_beyond_the_sample_is_reread_as_latin1(write):
+    body = "".join(f"v{i},{i}\n" for i in range(40_000))
+    text = ("name,y\n" + body).encode() + b"caf\xe9,1\n"
+    source, data = read(write("late.csv", text), ["name"])
+    assert data.encoding == "latin-1"
+    assert data.data["name"].to_pylist()[-1] == "café"
+
+
+def test_european_csv_decimal_commas(write):
+    text = "preis;menge\n1,5;3\n2,25;4\n-0,75;5\n"
+    source, data = read(write("eu.csv", text), ["preis"])
+    assert source.delimiter == ";" and source.decimal == ","
+    assert data.data["preis"].to_pylist() == [1.5, 2.25, -0.75]
+
+
+def test_type_pinned_on_the_first_block_widens_when_later_rows_disagree(write):
+    rows = "".join(f"{i},{i}\n" for i in range(60_000))
+    text = "x,y\n" + rows + "1,2.5\n"
+    _, data = read(write("widen.csv", text), ["y"])
+    assert data.data["y"].type == pa.float64()
+    assert data.data["y"].to_pylist()[-1] == 2.5
+
+
+def test_quoted_newlines_are_kept_inside_values(write):
+    text = 'note,y\n"line one\nline two",1\nplain,0\n'
+    _, data = read(write("quoted.csv", text), ["y"])
+    assert data.rows == 2
+
+
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        ("", "is empty"),
+        ("   \n\n", "is empty"),
+        ("a,b,y\n", "header but no data rows"),
+        (b"\x00\x01\x02\x03binary\xff\xfe", "looks binary"),
+        (b"PK\x03\x04rest-of-a-zip", "zip archive"),
+        ("a,a,y\n1,2,3\n", "duplicate column names"),
+    ],
+)
+def test_bad_files_are_input_errors(write, content, message):
+    with pytest.raises(InputError, match=message):
+        read(write("bad.csv", content), ["y"])
+
+
+def test_ragged_row_names_its_line(write):
+    path = write("ragged.csv", "a,b,y\n1,2,3\n4,5,6,7\n8,9,10\n")
+    with pytest.raises(InputError, match="line 3 has 4 fields but the header has 3"):
+        read(path, ["y"])
+
+
+def test_missing_file_and_directory(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        open_table(str(tmp_path / "nope.csv"))
+    with pytest.raises(InputError, match="is a directory"):
+        open_table(str(tmp_path))
+
+
+def test_truncated_gzip_is_an_input_error(write):
+    rows = "".join(f"{i * 7919 % 10007},{i * 104729 % 1000003}\n" for i in range(50_000))
+    whole = gzip.compress(("a,y\n" + rows).encode())
+    data = whole[: len(whole) // 2]
+    with pytest.raises(InputError):
+        read(write("cut.csv.gz", data), ["y"])

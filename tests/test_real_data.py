@@ -1,0 +1,109 @@
+"""The advice on real datasets that scikit-learn and statsmodels ship offline.
+
+Several of these are known failures of peer tools: scikit-learn's ``type_of_target`` calls the
+diabetes progression score (25-346) and the RAND doctor-visit counts "multiclass"; we must call
+them regression and count, and recommend accordingly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn import datasets as skd
+from sklearn.utils.multiclass import type_of_target
+
+from advisor.analyze import analyze
+from advisor.engine import advise
+from advisor.ruleset import load_rules
+from advisor.thresholds import Thresholds
+
+RULES = load_rules()
+
+
+def advice_for(tmp_path, frame: pd.DataFrame, target: str):
+    path = tmp_path / "data.csv"
+    frame.to_csv(path, index=False)
+    profile = analyze(str(path), target, Thresholds()).profile
+    return profile, advise(profile.facts(), RULES)
+
+
+def sk_frame(loader) -> pd.DataFrame:
+    bunch = loader(as_frame=True)
+    return bunch.frame
+
+
+def test_breast_cancer_37_63_is_binary_and_not_imbalanced(tmp_path):
+    profile, advice = advice_for(tmp_path, sk_frame(skd.load_breast_cancer), "target")
+    assert profile.task == "binary"
+    assert not profile.has("imbalanced")
+    assert advice.losses[0].id == "bce"
+    assert "accuracy" in [m.id for m in advice.metrics]
+
+
+def test_diabetes_whole_number_score_is_regression_not_346_classes(tmp_path):
+    frame = sk_frame(skd.load_diabetes)
+    assert type_of_target(frame["target"].astype(int)) == "multiclass"  # the peer's answer
+    profile, advice = advice_for(tmp_path, frame.assign(target=frame["target"].astype(int)),
+                                 "target")
+    assert profile.task == "regression"
+    assert advice.losses[0].id in {"mse", "gamma"}
+    assert "poisson" not in [loss.id for loss in advice.losses[:2]]
+
+
+def test_iris_and_wine_labels_are_nominal_multiclass(tmp_path):
+    for loader in (skd.load_iris, skd.load_wine):
+        profile, advice = advice_for(tmp_path, sk_frame(loader), "target")
+        assert profile.task == "multiclass"
+        assert not profile.has("ordinal_levels")
+        assert advice.losses[0].id == "sparse_cce"
+
+
+def test_digits_ten_codes_are_classes_not_counts(tmp_path):
+    profile, _ = advice_for(tmp_path, sk_frame(skd.load_digits), "target")
+    assert profile.task == "multiclass" and profile.stats["n_classes"] == 10
+
+
+def test_linnerud_is_multi_output_regression(tmp_path):
+    bunch = skd.load_linnerud(as_frame=True)
+    profile, advice = advice_for(tmp_path, bunch.frame, "Weight,Waist,Pulse")
+    assert profile.task == "regression" and profile.has("multi_output")
+    assert advice.losses
+
+
+sm = pytest.importorskip("statsmodels.api")
+
+
+def test_rand_doctor_visits_are_zero_inflated_overdispersed_counts(tmp_path):
+    frame = sm.datasets.randhie.load_pandas().data
+    assert type_of_target(frame["mdvis"]) == "multiclass"  # the peer's answer
+    profile, advice = advice_for(tmp_path, frame, "mdvis")
+    assert profile.task == "count"
+    assert {"overdispersed", "zero_inflated"} <= profile.trait_names()
+    assert advice.losses[0].id == "tweedie"
+    assert advice.metrics[0].id == "tweedie_deviance"
+
+
+def test_affairs_mostly_zero_continuous_target_gets_tweedie_not_mae(tmp_path):
+    frame = sm.datasets.fair.load_pandas().data
+    profile, advice = advice_for(tmp_path, frame, "affairs")
+    assert profile.task == "regression"
+    assert profile.stats["zero_fraction"] > 0.5
+    assert advice.losses[0].id == "tweedie"
+    avoided = {(a.kind, a.id) for a in advice.avoid}
+    assert {("loss", "mae"), ("metric", "mape"), ("loss", "gamma")} <= avoided
+
+
+def test_strike_durations_are_a_whole_number_measurement(tmp_path):
+    frame = sm.datasets.strikes.load_pandas().data
+    profile, _ = advice_for(tmp_path, frame, "duration")
+    assert profile.task == "regression"
+    assert profile.has("small_sample") and profile.has("strictly_positive")
+
+
+def test_mode_choice_25_percent_positive_is_imbalanced(tmp_path):
+    frame = sm.datasets.modechoice.load_pandas().data
+    profile, advice = advice_for(tmp_path, frame, "choice")
+    assert profile.task == "binary" and profile.has("imbalanced")
+    assert advice.losses[0].id == "weighted_bce"
+    assert np.isclose(profile.stats["pos_weight"], 3.0)
