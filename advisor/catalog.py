@@ -74,10 +74,18 @@ class Catalog:
     def lookup(self, kind: str, spelling: str, framework: str | None = None) -> str | None:
         """Canonical id of a framework spelling ('nn.MSELoss', 'reg:squarederror', 'l2')."""
         index = _alias_index(self, kind)
-        key = normalize_name(spelling)
-        if framework and (framework, key) in index:
-            return index[(framework, key)]
-        return index.get((None, key))
+        for key in (normalize_name(spelling), normalize_name(spelling, strip_params=True)):
+            if framework and (framework, key) in index:
+                return index[(framework, key)]
+            if (None, key) in index:
+                return index[(None, key)]
+        return None
+
+    def frameworks_of(self, kind: str, spelling: str) -> set[str]:
+        """Frameworks that spell a loss or metric this way (for guessing a config's)."""
+        index = _alias_index(self, kind)
+        key = normalize_name(spelling, strip_params=True)
+        return {fw for (fw, name) in index if fw is not None and name == key}
 
     def known_spellings(self, kind: str) -> list[str]:
         names = set()
@@ -89,9 +97,16 @@ class Catalog:
         return sorted(names)
 
 
-def normalize_name(name: str) -> str:
-    """Fold the ways configs write one name: case, 'torch.nn.' vs 'nn.', call parentheses."""
+def normalize_name(name: str, strip_params: bool = False) -> str:
+    """Fold the ways configs write one name: case, 'torch.nn.' vs 'nn.', call parentheses.
+
+    With ``strip_params``, parameters written into the name are dropped too:
+    'tweedie-nloglik@1.4' -> 'tweedie-nloglik', 'Tweedie:variance_power=1.5' -> 'tweedie'.
+    """
     text = name.strip()
+    if strip_params:
+        text = re.sub(r"@.*$", "", text)
+        text = re.sub(r"^([^:]+):[A-Za-z_]+=.*$", r"\1", text)
     text = re.sub(r"\(.*\)$", "", text)
     text = re.sub(r"^(torch\.nn\.modules\.loss\.|torch\.nn\.|tf\.keras\.losses\.|keras\.losses\.|"
                   r"tf\.keras\.metrics\.|keras\.metrics\.|sklearn\.metrics\.|torchmetrics\.)", "",
@@ -116,8 +131,9 @@ def _alias_index(catalog: Catalog, kind: str) -> dict[tuple[str | None, str], st
         index.setdefault((None, normalize_name(entry.id)), entry.id)
         for fw, spelling in entry.frameworks.items():
             for name in (spelling.name, *spelling.aliases):
-                index.setdefault((fw, normalize_name(name)), entry.id)
-                index.setdefault((None, normalize_name(name)), entry.id)
+                for key in (normalize_name(name), normalize_name(name, strip_params=True)):
+                    index.setdefault((fw, key), entry.id)
+                    index.setdefault((None, key), entry.id)
     _INDEX_CACHE[key] = index
     return index
 

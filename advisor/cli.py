@@ -19,7 +19,7 @@ import typer
 from typer.core import TyperGroup
 
 from advisor import __version__
-from advisor.errors import EXIT_ERROR, InputError
+from advisor.errors import EXIT_ERROR, EXIT_FINDINGS, InputError
 
 
 class _Group(TyperGroup):
@@ -299,6 +299,84 @@ def traits(fmt: FormatOption = Format.table) -> None:
     from advisor.thresholds import load_thresholds
 
     emit(render_vocabulary(load_thresholds(Path.cwd()), fmt.value), None)
+
+
+class LintFormat(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+    markdown = "markdown"
+
+
+class Severity(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+@app.command()
+def lint(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Config files (YAML, JSON, TOML, LightGBM .conf). Default: the "
+                       "[tool.lossadvisor] config of ./pyproject.toml or ./lossadvisor.toml and "
+                       "the files its 'configs' lists."),
+    ] = None,
+    data: Annotated[
+        str | None, typer.Option("--data", help="The training data; overrides the configs'.")
+    ] = None,
+    target: Annotated[
+        str | None, typer.Option("--target", "-t", help="Target column(s) in --data.")
+    ] = None,
+    fmt: Annotated[
+        LintFormat | None,
+        typer.Option("--format", "-f", help="Output format (github is chosen automatically "
+                     "inside GitHub Actions)."),
+    ] = None,
+    fail_on: Annotated[
+        Severity, typer.Option("--fail-on", help="Exit 1 on findings at or above this severity.")
+    ] = Severity.warning,
+    rules: RulesOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Check the losses and metrics in ML configs against the data and each other."""
+    from advisor.lint.check import lint_paths, severity_at_least
+    from advisor.render.lint import RENDERERS, summary_line
+    from advisor.thresholds import DEFAULT_THRESHOLDS, find_project_config
+
+    check_output(output, tuple(str(p) for p in paths or ()))
+    project = find_project_config(Path.cwd())
+    ignore: list[str] = []
+    thresholds = DEFAULT_THRESHOLDS
+    if project is not None:
+        project_path, section = project
+        ignore = [str(rule).upper() for rule in section.get("ignore", [])]
+        overrides = section.get("thresholds", {})
+        if isinstance(overrides, dict):
+            thresholds = DEFAULT_THRESHOLDS.with_overrides(overrides, str(project_path))
+    if not paths:
+        if project is None:
+            raise InputError(
+                "nothing to lint: no config files given and no [tool.lossadvisor] in "
+                "./pyproject.toml or ./lossadvisor.toml", None,
+                "pass config files, e.g. `lossadvisor lint configs/train.yaml --data train.csv`",
+            )
+        project_path, section = project
+        listed = section.get("configs", [])
+        base = Path(os.path.relpath(project_path)) if project_path.is_relative_to(
+            Path.cwd()) else project_path
+        paths = [base] + [base.parent / str(p) for p in listed]
+    if fmt is None:
+        fmt = LintFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else LintFormat.text
+    ruleset = _load_ruleset(rules)
+    result = lint_paths(list(paths), ruleset, data, target, ignore, thresholds)
+    for message in result.notes:
+        note(message)
+    emit(RENDERERS[fmt.value](result, ruleset), output)
+    typer.echo(summary_line(result), err=True)
+    if any(severity_at_least(f.severity, fail_on.value) for f in result.findings):
+        raise typer.Exit(EXIT_FINDINGS)
 
 
 def main() -> None:

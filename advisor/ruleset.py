@@ -56,7 +56,18 @@ LINT_FACTS: dict[str, str] = {
     "metric_estimates": "What each configured metric estimates.",
     "unknown_loss": "A configured loss name the catalog does not know.",
     "unknown_metrics": "Configured metric names the catalog does not know.",
+    "unknown_names": "Every configured loss or metric name the catalog does not know.",
+    "unknown_hint": "Did-you-mean suggestions for the unknown names.",
+    "loss_class": "The configured loss name, normalized (lowercase, no torch.nn./keras. prefix).",
+    "loss_reduction": "The loss's reduction argument, if configured.",
+    "loss_fits_task": "Whether the task is among the configured loss's tasks (null if unknown).",
+    "unfit_metrics": "Configured metrics whose tasks do not include the task.",
+    "metric_loss_mismatch": "Configured metrics that share no task with the configured loss.",
+    "num_class": "num_class / num_classes as configured.",
 }
+APPLIES_TO = ("loss", "metrics", "is_unbalance", "scale_pos_weight", "from_logits",
+              "final_activation", "num_class", "class_weight", "pos_weight")
+"""Config keys a lint finding can point at."""
 """Facts a lint rule may read besides the profile's: the normalized config."""
 
 
@@ -102,6 +113,7 @@ class Rule:
     avoid: list[AvoidEffect] = field(default_factory=list)
     examples: list[Example] = field(default_factory=list)
     builtin: bool = True
+    applies_to: str | None = None
 
     def fires(self, facts: dict[str, Any]) -> bool:
         return evaluate(self.when, facts)
@@ -223,7 +235,8 @@ class _RuleChecker:
         kind = raw.get("kind", "recommend")
         if kind not in KINDS:
             self.problem(self.at(raw, "kind"), f"kind must be one of {', '.join(KINDS)}")
-        required = list(REQUIRED) + (["then"] if kind == "recommend" else ["severity", "message"])
+        required = [k for k in REQUIRED if not (kind == "lint" and k == "rationale")]
+        required += ["then"] if kind == "recommend" else ["severity", "message"]
         for key in required:
             if key not in raw:
                 self.problem(self.where, f"missing required key '{key}'")
@@ -247,6 +260,11 @@ class _RuleChecker:
             self.problem(self.at(raw, "severity"),
                          f"severity '{severity}' must be one of {', '.join(SEVERITIES)}"
                          f"{did_you_mean(str(severity), SEVERITIES)}")
+        applies = raw.get("applies_to")
+        if kind == "lint" and applies is not None and applies not in APPLIES_TO:
+            self.problem(self.at(raw, "applies_to"),
+                         f"applies_to '{applies}' must be one of {', '.join(APPLIES_TO)}"
+                         f"{did_you_mean(str(applies), APPLIES_TO)}")
         if kind == "recommend" and "severity" in raw:
             self.problem(self.at(raw, "severity"), "only lint rules have a severity")
         facts = set(FACTS) | set(STATISTICS) | (set(LINT_FACTS) if kind == "lint" else set())
@@ -261,6 +279,7 @@ class _RuleChecker:
             when=raw.get("when") or {}, rationale=str(raw.get("rationale", "")).strip(),
             source=self.where, severity=severity, message=str(raw.get("message", "")).strip(),
             fix=str(raw.get("fix", "")).strip(), example=str(raw.get("example", "")).strip(),
+            applies_to=raw.get("applies_to"),
         )
         if "then" in raw:
             self.check_then(raw["then"], rule)

@@ -40,7 +40,9 @@ def format_value(value: Any, spec: str) -> str:
             return str(value)
         return "{" + ", ".join(f"{_key(k)}: {_literal(v)}" for k, v in value.items()) + "}"
     if isinstance(value, (set, frozenset)):
-        value = ", ".join(sorted(value))
+        value = ", ".join(sorted(map(str, value)))
+    elif isinstance(value, (list, tuple)) and not spec:
+        value = ", ".join(map(str, value))
     try:
         return format(value, spec)
     except (ValueError, TypeError):

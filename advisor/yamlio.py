@@ -111,19 +111,39 @@ def load_yaml(text: str, where: str) -> Any:
         raise InputError("nested too deeply", where) from None
     finally:
         loader.dispose()
-    if _depth(data) > MAX_DEPTH:
+    size, depth = _shape(data, {}, 0)
+    if depth > MAX_DEPTH:
         raise InputError(f"nested deeper than {MAX_DEPTH} levels", where)
+    if size > MAX_NODES:
+        raise InputError(
+            f"expands to more than {MAX_NODES:,} values through aliases (an alias bomb?)", where
+        )
     return data
 
 
-def _depth(value: Any, level: int = 0) -> int:
+def _shape(value: Any, memo: dict[int, tuple[int, int]], level: int) -> tuple[int, int]:
+    """(expanded size, depth) of a document, memoized per object.
+
+    Aliases make several places share one object, so a small file can expand to billions of
+    values ("billion laughs"); counting with a memo costs only the distinct objects.
+    """
+    if not isinstance(value, (dict, list)):
+        return 1, 0
+    key = id(value)
+    if key in memo:
+        return memo[key]
     if level > MAX_DEPTH:
-        return level
-    if isinstance(value, dict):
-        return max((_depth(v, level + 1) for v in value.values()), default=level + 1)
-    if isinstance(value, list):
-        return max((_depth(v, level + 1) for v in value), default=level + 1)
-    return level
+        return 1, MAX_DEPTH + 1
+    children = value.values() if isinstance(value, dict) else value
+    size, depth = 1, 0
+    for child in children:
+        child_size, child_depth = _shape(child, memo, level + 1)
+        size += child_size
+        depth = max(depth, child_depth + 1)
+        if size > MAX_NODES or depth > MAX_DEPTH:
+            break
+    memo[key] = (size, depth)
+    return size, depth
 
 
 def read_yaml_file(path: str) -> Any:

@@ -49,3 +49,22 @@ def test_golden(name, monkeypatch):
         path.write_text(actual, encoding="utf-8")
     assert path.exists(), f"missing golden file {path}; run with UPDATE_GOLDEN=1"
     assert actual == path.read_text(encoding="utf-8")
+
+
+LINT_CASES = {
+    f"lint-{fmt}": ["lint", "tests/fixtures/lint/lightgbm_bad.conf",
+                    "tests/fixtures/lint/suppressed.yaml", "--format", fmt]
+    for fmt in ("text", "json", "github", "sarif", "markdown")
+}
+
+
+@pytest.mark.parametrize("name", LINT_CASES)
+def test_lint_golden(name, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    actual = transcript(LINT_CASES[name])
+    path = GOLDEN / f"{name}.txt"
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(actual, encoding="utf-8")
+    assert path.exists(), f"missing golden file {path}; run with UPDATE_GOLDEN=1"
+    assert actual == path.read_text(encoding="utf-8")

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from advisor.render.table import FRAMEWORK_LABELS, SINGULAR
-
-
-def cell(text: Any) -> str:
-    """Escape a value for a Markdown table cell."""
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+from advisor.render.common import FRAMEWORK_LABELS, SINGULAR, cell
 
 
 def render_markdown(doc: dict[str, Any]) -> str:

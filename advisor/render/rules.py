@@ -14,39 +14,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from advisor.render.markdown import cell
+from advisor.render.common import cell, describe, rule_markdown
 from advisor.render.table import to_text
 from advisor.ruleset import Rule, RuleSet
-
-_OPS = {
-    "eq": "=", "ne": "≠", "in": "in", "not_in": "not in", "gt": ">", "ge": "≥", "lt": "<",
-    "le": "≤", "between": "between", "contains": "contains", "not_contains": "does not contain",
-    "any_of": "has any of", "exists": "exists",
-}
-
-
-def describe(condition: dict[str, Any]) -> str:
-    """A condition as one readable line: 'task is regression and has trait heavy_tailed'."""
-    if "all" in condition:
-        return " and ".join(_group(c) for c in condition["all"])
-    if "any" in condition:
-        return " or ".join(_group(c) for c in condition["any"])
-    if "not" in condition:
-        return f"not ({describe(condition['not'])})"
-    if "trait" in condition:
-        return f"has trait {condition['trait']}"
-    if "task" in condition:
-        tasks = condition["task"]
-        return f"task is {' or '.join(tasks) if isinstance(tasks, list) else tasks}"
-    value = condition.get("value")
-    if condition["op"] == "exists":
-        return f"{condition['fact']} {'exists' if value else 'is missing'}"
-    return f"{condition['fact']} {_OPS[condition['op']]} {json.dumps(value)}"
-
-
-def _group(condition: dict[str, Any]) -> str:
-    text = describe(condition)
-    return f"({text})" if ("all" in condition or "any" in condition) else text
 
 
 def rule_dict(rule: Rule) -> dict[str, Any]:
@@ -121,27 +91,6 @@ def rules_markdown(ruleset: RuleSet) -> str:
         lines.append(f"| [{r.id}](#{r.id.lower()}) | `{r.name}` | {kind} | {cell(r.summary)} |")
     for r in ruleset.rules:
         lines += ["", rule_markdown(r, level=2).rstrip("\n")]
-    return "\n".join(lines) + "\n"
-
-
-def rule_markdown(rule: Rule, level: int = 1) -> str:
-    h = "#" * level
-    lines = [f"{h} {rule.id}", "", f"**{rule.name}**: {rule.summary}", ""]
-    if rule.severity:
-        lines += [f"Severity: {rule.severity}", ""]
-    lines += [f"{h}# Why", "", rule.why, "", f"{h}# When", "", f"`{describe(rule.when)}`", ""]
-    if rule.kind == "recommend":
-        effects = [f"loss `{e.id}` +{e.weight:g}" for e in rule.losses]
-        effects += [f"metric `{e.id}` +{e.weight:g}" for e in rule.metrics]
-        effects += [f"avoid {a.kind} `{a.id}`" for a in rule.avoid]
-        lines += [f"{h}# Effect", "", ", ".join(effects) or "none", ""]
-    else:
-        lines += [f"{h}# Message", "", rule.message, ""]
-        if rule.fix:
-            lines += [f"{h}# Fix", "", rule.fix, ""]
-        if rule.example:
-            lines += [f"{h}# Example", "", "```", rule.example, "```", ""]
-    lines += [f"{h}# References", ""] + [f"- {ref}" for ref in rule.references]
     return "\n".join(lines) + "\n"
 
 

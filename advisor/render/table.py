@@ -16,19 +16,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-FRAMEWORK_LABELS = {
-    "pytorch": "PyTorch",
-    "keras": "Keras",
-    "sklearn": "scikit-learn",
-    "xgboost": "XGBoost",
-    "lightgbm": "LightGBM",
-    "catboost": "CatBoost",
-    "ludwig": "Ludwig",
-    "torchmetrics": "torchmetrics",
-}
-TABLE_FRAMEWORKS = ("pytorch", "keras", "sklearn", "xgboost", "lightgbm", "catboost")
-"""Frameworks shown in the terminal table; JSON and Markdown list every known spelling."""
-SINGULAR = {"Losses": "Loss", "Metrics": "Metric"}
+from advisor.render.common import FRAMEWORK_LABELS, SINGULAR, TABLE_FRAMEWORKS
+
 BAR_WIDTH = 36
 MAX_BARS = 12
 

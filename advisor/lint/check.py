@@ -1,0 +1,310 @@
+"""Run the lint rules over normalized configs: facts, findings, suppressions, skipped checks.
+
+Lint rules live in ``rules/`` beside the recommendation rules and use the same condition
+language; their facts are the data profile's (when there is data) plus the config's own
+(:data:`advisor.ruleset.LINT_FACTS`). A rule whose condition needs the data, or the task,
+is skipped, and reported as skipped, when neither is available: silence must never look like a
+clean bill of health.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from advisor import template
+from advisor.catalog import Catalog, normalize_name
+from advisor.conditions import referenced_facts
+from advisor.errors import InputError, did_you_mean
+from advisor.lint.locate import suppressions
+from advisor.lint.model import ModelConfig, Setting
+from advisor.ruleset import Rule, RuleSet
+from advisor.vocabulary import ALL_TASKS, STATISTICS
+
+SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}
+DATA_FACTS = set(STATISTICS) | {"traits", "has_data"}
+TASK_FACTS = {"task", "loss_fits_task", "unfit_metrics"}
+WEIGHT_OPTIONS = ("class_weight", "pos_weight", "scale_pos_weight", "is_unbalance")
+
+
+@dataclass
+class Finding:
+    rule: str
+    name: str
+    severity: str
+    message: str
+    path: str
+    line: int
+    col: int
+    fix: str = ""
+    model: str | None = None
+    suppressed_by: str | None = None
+    reason: str = ""
+
+
+@dataclass
+class Skipped:
+    rule: str
+    path: str
+    reason: str
+
+
+@dataclass
+class LintResult:
+    findings: list[Finding] = field(default_factory=list)
+    suppressed: list[Finding] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        out = {"error": 0, "warning": 0, "info": 0}
+        for finding in self.findings:
+            out[finding.severity] += 1
+        return out
+
+
+def requirements(rule: Rule) -> set[str]:
+    """What a lint rule cannot run without: 'data' (the profile) and/or 'task'."""
+    used = referenced_facts(rule.when)
+    needs = set()
+    if used & DATA_FACTS:
+        needs.add("data")
+    if used & TASK_FACTS:
+        needs.add("task")
+    return needs
+
+
+def config_facts(model: ModelConfig, catalog: Catalog, task: str | None) -> dict[str, Any]:
+    """The config half of the facts lint rules read."""
+    facts: dict[str, Any] = {"framework": model.framework}
+    loss = model.loss
+    entry = catalog.losses.get(loss.canonical) if loss and loss.canonical else None
+    facts["loss"] = loss.canonical if loss else None
+    facts["loss_name"] = loss.name if loss else None
+    facts["loss_class"] = normalize_name(loss.name) if loss else None
+    facts["loss_args"] = sorted(loss.args) if loss else []
+    facts["loss_reduction"] = loss.args.get("reduction") if loss else None
+    facts["loss_tasks"] = list(entry.tasks) if entry else None
+    facts["loss_estimates"] = entry.estimates if entry else None
+    known = [m for m in model.metrics if m.canonical]
+    facts["metrics"] = [m.canonical for m in known]
+    facts["metric_names"] = [m.name for m in model.metrics]
+    facts["metric_tasks"] = sorted(
+        set.intersection(*(set(catalog.metrics[m.canonical].tasks) for m in known))
+    ) if known else None
+    facts["metric_estimates"] = [catalog.metrics[m.canonical].estimates for m in known]
+    facts["unknown_loss"] = loss.name if loss and not loss.canonical else None
+    facts["unknown_metrics"] = [m.name for m in model.metrics if not m.canonical] or None
+    hints = []
+    if facts["unknown_loss"]:
+        hints.append(did_you_mean(loss.name, catalog.known_spellings("loss")))
+    for name in facts["unknown_metrics"] or []:
+        hints.append(did_you_mean(name, catalog.known_spellings("metric")))
+    unknown = [n for n in [facts["unknown_loss"], *(facts["unknown_metrics"] or [])] if n]
+    facts["unknown_names"] = unknown or None
+    facts["unknown_hint"] = "".join(hints)
+    options = model.options
+    facts["is_unbalance"] = _truthy(options["is_unbalance"].value) if (
+        "is_unbalance" in options) else False
+    spw = options.get("scale_pos_weight")
+    facts["scale_pos_weight"] = spw is not None and _number(spw.value) not in (None, 1.0)
+    weighted_loss = bool(entry and entry.weighted)
+    facts["class_weighting"] = weighted_loss or any(
+        _set(options[k].value) for k in WEIGHT_OPTIONS if k in options
+    ) or facts["scale_pos_weight"]
+    logits = options.get("from_logits")
+    facts["from_logits"] = _truthy(logits.value) if logits is not None else None
+    activation = options.get("final_activation")
+    facts["final_activation"] = str(activation.value).lower() if activation else None
+    num_class = options.get("num_class")
+    facts["num_class"] = _number(num_class.value) if num_class else None
+    if entry and task:
+        facts["loss_fits_task"] = task in entry.tasks
+    else:
+        facts["loss_fits_task"] = None
+    facts["unfit_metrics"] = (
+        [m.canonical for m in known if task not in catalog.metrics[m.canonical].tasks]
+        if task else None
+    )
+    facts["metric_loss_mismatch"] = (
+        [m.canonical for m in known
+         if not set(catalog.metrics[m.canonical].tasks) & set(entry.tasks)]
+        if entry else None
+    )
+    return facts
+
+
+def _truthy(value: Any) -> bool:
+    return str(value).strip().lower() in ("true", "1", "yes", "on")
+
+
+def _set(value: Any) -> bool:
+    return value not in (None, "", False, "false", "False", "none", "None") and (
+        not isinstance(value, str) or value.lower() not in ("false", "none"))
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def lint_model(
+    model: ModelConfig,
+    ruleset: RuleSet,
+    profile_facts: dict[str, Any] | None,
+    extra_ignore: list[str],
+    result: LintResult,
+) -> None:
+    """Evaluate every lint rule on one model config and file the outcome in ``result``."""
+    task = None
+    if profile_facts is not None:
+        task = profile_facts.get("task")
+    elif model.task is not None:
+        task = str(model.task.value)
+        if task not in ALL_TASKS:
+            raise InputError(f"unknown task '{task}'{did_you_mean(task, ALL_TASKS)}",
+                             f"{model.path}:{model.task.line}")
+    facts: dict[str, Any] = dict(profile_facts or {})
+    facts.setdefault("traits", set())
+    facts["task"] = task
+    facts.update(config_facts(model, ruleset.catalog, task))
+    comments = suppressions(model.lines)
+    ignored = {r.upper() for r in [*model.ignore, *extra_ignore]}
+    for rule in ruleset.of_kind("lint"):
+        needs = requirements(rule)
+        if "data" in needs and profile_facts is None:
+            result.skipped.append(Skipped(rule.id, model.label, "needs the data (--data)"))
+            continue
+        if "task" in needs and task is None:
+            result.skipped.append(Skipped(rule.id, model.label, "needs the data or a task"))
+            continue
+        if not rule.fires(facts):
+            continue
+        line, col = _location(rule, model, facts)
+        finding = Finding(
+            rule=rule.id, name=rule.name, severity=rule.severity or "warning",
+            message=template.render(rule.message, facts), path=model.path, line=line, col=col,
+            fix=template.render(rule.fix, facts) if rule.fix else "", model=model.name,
+        )
+        comment = comments.get(line)
+        if comment and (rule.id in comment[0] or rule.name.upper() in comment[0]):
+            finding.suppressed_by, finding.reason = "comment", comment[1]
+            result.suppressed.append(finding)
+        elif rule.id in ignored or rule.name.upper() in ignored:
+            finding.suppressed_by = "config"
+            result.suppressed.append(finding)
+        else:
+            result.findings.append(finding)
+
+
+def _location(rule: Rule, model: ModelConfig, facts: dict[str, Any]) -> tuple[int, int]:
+    """Point at the offending key: the rule's ``applies_to`` setting, narrowed to the metric
+    the rule is about when it names one."""
+    target = rule_applies_to(rule)
+    if "unknown_names" in referenced_facts(rule.when):
+        unknown = [s for s in [model.loss, *model.metrics] if s is not None and not s.canonical]
+        if unknown:
+            return unknown[0].line, unknown[0].col
+    if target == "metrics" and model.metrics:
+        focus = _metric_focus(rule, facts)
+        chosen = next((m for m in model.metrics if m.canonical in focus), model.metrics[0])
+        return chosen.line, chosen.col
+    if target == "loss" and model.loss:
+        return model.loss.line, model.loss.col
+    if target in model.options:
+        option = model.options[target]
+        return option.line, option.col
+    first: Setting | None = model.loss or (model.metrics[0] if model.metrics else None)
+    if first is not None:
+        return first.line, first.col
+    return 1, 1
+
+
+def rule_applies_to(rule: Rule) -> str:
+    return rule.applies_to or "loss"
+
+
+def _metric_focus(rule: Rule, facts: dict[str, Any]) -> set[str]:
+    focus: set[str] = set()
+
+    def visit(node: dict[str, Any]) -> None:
+        for group in ("all", "any"):
+            for child in node.get(group, []):
+                visit(child)
+        if "not" in node:
+            return  # metrics a rule requires to be absent are not where the problem is
+        if node.get("fact") == "metrics":
+            value = node.get("value")
+            focus.update(value if isinstance(value, list) else [value])
+        if node.get("fact") in ("unfit_metrics", "metric_loss_mismatch"):
+            focus.update(facts.get(node["fact"]) or [])
+
+    visit(rule.when)
+    return focus
+
+
+def lint_paths(
+    paths: list[Path],
+    ruleset: RuleSet,
+    data: str | None,
+    target: str | None,
+    project_ignore: list[str],
+    thresholds: Any,
+) -> LintResult:
+    """Lint config files; ``data``/``target`` override what the configs name."""
+    from advisor.lint.readers import read_config
+
+    result = LintResult()
+    profiles: dict[tuple[str, str | None], dict[str, Any]] = {}
+    for path in paths:
+        models = read_config(path, ruleset.catalog)
+        result.files.append(str(path))
+        for model in models:
+            if model.empty():
+                result.notes.append(f"{model.label}: no loss or metrics found; nothing to check")
+                continue
+            facts = _profile_facts(model, data, target, thresholds, profiles, result)
+            lint_model(model, ruleset, facts, project_ignore, result)
+    result.findings.sort(key=lambda f: (f.path, f.line, f.col, f.rule))
+    return result
+
+
+def _profile_facts(model, data, target, thresholds, cache, result) -> dict[str, Any] | None:
+    data_path = data or (model.data.value if model.data else None)
+    if not data_path:
+        return None
+    if "no_header" in model.options and not data:
+        result.notes.append(f"{model.label}: LightGBM data without header=true; data checks "
+                            "skipped (pass --data and --target to run them)")
+        return None
+    column = target or (model.target.value if model.target else None)
+    if column and column.startswith("#"):
+        column = _column_by_index(data_path, int(column[1:]), model)
+    key = (data_path, column)
+    if key not in cache:
+        from advisor.analyze import analyze
+
+        analysis = analyze(data_path, column, thresholds)
+        result.notes.extend(analysis.notes)
+        cache[key] = analysis.profile.facts()
+    return cache[key]
+
+
+def _column_by_index(data_path: str, index: int, model: ModelConfig) -> str:
+    from advisor.io import open_table
+
+    columns = open_table(data_path).columns
+    if index >= len(columns):
+        raise InputError(f"label_column {index} is beyond the {len(columns)} columns of "
+                         f"{data_path}", model.path)
+    return columns[index]
+
+
+def severity_at_least(severity: str, threshold: str) -> bool:
+    return SEVERITY_ORDER[severity] >= SEVERITY_ORDER[threshold]
+
+

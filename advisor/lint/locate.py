@@ -1,0 +1,53 @@
+"""Find where keys and values are written in text formats whose parsers forget positions.
+
+tomllib and json return plain data, so positions are recovered from the text: a key's line is the
+first ``key = ...`` (TOML, .conf) or ``"key":`` (JSON) inside the right table, a list item's the
+first line at or after its key that holds the quoted value.
+"""
+
+from __future__ import annotations
+
+import re
+
+_IGNORE = re.compile(r"lossadvisor:\s*ignore\[([^\]]*)\]\s*(.*)$")
+
+
+def toml_key_positions(text: str) -> dict[tuple[str, ...], tuple[int, int]]:
+    """Map (table..., key) to (line, col) for every ``key = value`` line of a TOML file."""
+    positions: dict[tuple[str, ...], tuple[int, int]] = {}
+    table: tuple[str, ...] = ()
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0] if '"' not in raw and "'" not in raw else raw
+        stripped = line.strip()
+        header = re.match(r"^\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$", stripped)
+        if header:
+            table = tuple(part.strip().strip('"').strip("'")
+                          for part in header.group(1).split("."))
+            continue
+        match = re.match(r"^(\s*)(\"[^\"]+\"|'[^']+'|[A-Za-z0-9_.-]+)\s*=", line)
+        if match:
+            key = match.group(2).strip('"').strip("'")
+            parts = tuple(p for p in key.split(".")) if not match.group(2).startswith(
+                ('"', "'")) else (key,)
+            positions.setdefault(table + parts, (number, len(match.group(1)) + 1))
+    return positions
+
+
+def find_text(lines: list[str], start: int, needle: str) -> tuple[int, int] | None:
+    """First occurrence of ``needle`` at or after 1-based line ``start``."""
+    for index in range(max(start - 1, 0), len(lines)):
+        column = lines[index].find(needle)
+        if column >= 0:
+            return index + 1, column + 1
+    return None
+
+
+def suppressions(lines: list[str]) -> dict[int, tuple[set[str], str]]:
+    """``# lossadvisor: ignore[LNT103, LNT105] reason`` comments by line number."""
+    found: dict[int, tuple[set[str], str]] = {}
+    for number, line in enumerate(lines, start=1):
+        match = _IGNORE.search(line)
+        if match:
+            rules = {r.strip().upper() for r in match.group(1).split(",") if r.strip()}
+            found[number] = (rules, match.group(2).strip())
+    return found

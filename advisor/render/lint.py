@@ -1,0 +1,180 @@
+"""Lint output formats: text, json, github (workflow commands), sarif 2.1.0 and markdown.
+
+Each renderer returns a string. SARIF's ``rules[]`` comes from the same rule documentation as
+``lossadvisor explain``, so code scanning shows the why and the references next to an alert.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from advisor import __version__
+from advisor.lint.check import Finding, LintResult
+from advisor.render.common import cell, rule_markdown
+from advisor.ruleset import RuleSet
+
+SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+INFORMATION_URI = "https://pypi.org/project/lossadvisor/"
+
+
+def summary_line(result: LintResult) -> str:
+    counts = result.counts()
+    total = sum(counts.values())
+    parts = [f"{total} finding{'s' if total != 1 else ''}"]
+    details = [f"{n} {k}{'s' if n != 1 and k != 'info' else ''}" for k, n in counts.items() if n]
+    if details:
+        parts[0] += f" ({', '.join(details)})"
+    if result.suppressed:
+        parts.append(f"{len(result.suppressed)} suppressed")
+    skipped = sorted({s.rule for s in result.skipped})
+    if skipped:
+        parts.append(f"{len(skipped)} check{'s' if len(skipped) != 1 else ''} skipped without "
+                     f"data ({', '.join(skipped)})")
+    files = len(result.files)
+    parts.append(f"{files} file{'s' if files != 1 else ''} checked")
+    return "; ".join(parts)
+
+
+def render_text(result: LintResult, ruleset: RuleSet) -> str:
+    lines = [f"{f.path}:{f.line}:{f.col}: {f.rule} [{f.severity}] {f.message}"
+             for f in result.findings]
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _finding_dict(finding: Finding) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "rule": finding.rule,
+        "name": finding.name,
+        "severity": finding.severity,
+        "message": finding.message,
+        "path": finding.path,
+        "line": finding.line,
+        "col": finding.col,
+        "fix": finding.fix or None,
+        "model": finding.model,
+    }
+    if finding.suppressed_by:
+        doc["suppressed_by"] = finding.suppressed_by
+        doc["reason"] = finding.reason or None
+    return doc
+
+
+def render_json(result: LintResult, ruleset: RuleSet) -> str:
+    doc = {
+        "schema_version": 1,
+        "tool": {"name": "lossadvisor", "version": __version__},
+        "summary": {**result.counts(), "suppressed": len(result.suppressed),
+                    "files": len(result.files)},
+        "findings": [_finding_dict(f) for f in result.findings],
+        "suppressed": [_finding_dict(f) for f in result.suppressed],
+        "skipped": [{"rule": s.rule, "path": s.path, "reason": s.reason}
+                    for s in result.skipped],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(result: LintResult, ruleset: RuleSet) -> str:
+    """GitHub Actions workflow commands: one annotation per finding."""
+    levels = {"error": "error", "warning": "warning", "info": "notice"}
+    lines = []
+    for f in result.findings:
+        title = _escape_property(f"{f.rule} {f.name}")
+        lines.append(
+            f"::{levels[f.severity]} file={_escape_property(f.path)},line={f.line},"
+            f"col={f.col},title={title}::{_escape_data(f.message)}"
+        )
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def render_sarif(result: LintResult, ruleset: RuleSet) -> str:
+    lint_rules = ruleset.of_kind("lint")
+    index = {rule.id: i for i, rule in enumerate(lint_rules)}
+    rules = []
+    for rule in lint_rules:
+        rules.append({
+            "id": rule.id,
+            "name": rule.name,
+            "shortDescription": {"text": rule.summary},
+            "fullDescription": {"text": rule.why},
+            "help": {"text": f"{rule.why}\n\nFix: {rule.fix}" if rule.fix else rule.why,
+                     "markdown": rule_markdown(rule)},
+            "defaultConfiguration": {"level": SARIF_LEVELS[rule.severity or "warning"]},
+            "properties": {"tags": ["ml", "loss", "metrics"], "references": rule.references},
+        })
+    results = []
+    for finding in [*result.findings, *result.suppressed]:
+        item: dict[str, Any] = {
+            "ruleId": finding.rule,
+            "ruleIndex": index[finding.rule],
+            "level": SARIF_LEVELS[finding.severity],
+            "message": {"text": finding.message},
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": {"uri": _uri(finding.path)},
+                    "region": {"startLine": finding.line, "startColumn": finding.col},
+                }
+            }],
+        }
+        if finding.suppressed_by:
+            item["suppressions"] = [{
+                "kind": "inSource" if finding.suppressed_by == "comment" else "external",
+                "justification": finding.reason or "",
+            }]
+        results.append(item)
+    doc = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "lossadvisor", "version": __version__,
+                                "informationUri": INFORMATION_URI, "rules": rules}},
+            "results": results,
+        }],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _uri(path: str) -> str:
+    """Repository-relative URIs when possible, as code scanning expects."""
+    p = Path(path)
+    if p.is_absolute():
+        try:
+            p = p.relative_to(Path.cwd())
+        except ValueError:
+            return p.as_uri()
+    return p.as_posix()
+
+
+def render_markdown(result: LintResult, ruleset: RuleSet) -> str:
+    lines = ["# lossadvisor lint", "", summary_line(result), ""]
+    if result.findings:
+        lines += ["| Location | Rule | Severity | Message |", "|---|---|---|---|"]
+        for f in result.findings:
+            lines.append(f"| `{f.path}:{f.line}:{f.col}` | {f.rule} `{f.name}` | {f.severity} "
+                         f"| {cell(f.message)} |")
+        lines.append("")
+    if result.suppressed:
+        lines += ["## Suppressed", "", "| Location | Rule | How | Reason |", "|---|---|---|---|"]
+        for f in result.suppressed:
+            lines.append(f"| `{f.path}:{f.line}` | {f.rule} | {f.suppressed_by} | "
+                         f"{cell(f.reason or '')} |")
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+RENDERERS = {
+    "text": render_text,
+    "json": render_json,
+    "github": render_github,
+    "sarif": render_sarif,
+    "markdown": render_markdown,
+}
