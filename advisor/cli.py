@@ -260,9 +260,17 @@ def recommend(
     emit(_render(doc, fmt, output is None and _is_tty(sys.stdout)), output)
 
 
+class RuleKind(str, Enum):
+    recommend = "recommend"
+    lint = "lint"
+
+
 @app.command("rules")
 def list_rules(
     fmt: FormatOption = Format.table,
+    kind: Annotated[
+        RuleKind | None, typer.Option("--kind", help="Only recommendation or lint rules.")
+    ] = None,
     rules: RulesOption = None,
     output: OutputOption = None,
 ) -> None:
@@ -270,26 +278,40 @@ def list_rules(
     from advisor.render.rules import render_rule_list
 
     ruleset = _load_ruleset(rules)
-    emit(render_rule_list(ruleset, fmt.value), output)
+    emit(render_rule_list(ruleset, fmt.value, kind.value if kind else None), output)
 
 
 @app.command()
 def explain(
-    rule_id: Annotated[str, typer.Argument(metavar="RULE", help="A rule id such as REC032.")],
+    rule_id: Annotated[
+        str | None, typer.Argument(metavar="RULE", help="A rule id such as REC032.")
+    ] = None,
+    all_rules: Annotated[
+        bool, typer.Option("--all", help="Every rule: the full reference (docs/rules.md).")
+    ] = False,
     fmt: FormatOption = Format.table,
     rules: RulesOption = None,
+    output: OutputOption = None,
 ) -> None:
     """Show one rule's documentation, condition, effects and examples."""
     from advisor.errors import did_you_mean
-    from advisor.render.rules import render_rule
+    from advisor.render.rules import render_rule, rules_reference_markdown
 
     ruleset = _load_ruleset(rules)
+    if all_rules:
+        if fmt is Format.markdown:
+            emit(rules_reference_markdown(ruleset), output)
+        else:
+            emit("".join(render_rule(r, fmt.value) for r in ruleset.rules), output)
+        return
+    if rule_id is None:
+        raise InputError("name a rule, or pass --all", None, "`lossadvisor rules` lists them")
     rule = ruleset.by_id(rule_id)
     if rule is None:
         ids = [r.id for r in ruleset.rules]
         raise InputError(f"no rule '{rule_id}'{did_you_mean(rule_id, ids)}", None,
                          "`lossadvisor rules` lists them")
-    emit(render_rule(rule, fmt.value), None)
+    emit(render_rule(rule, fmt.value), output)
 
 
 @app.command()

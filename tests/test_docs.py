@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT, run
 
 GENERATED = {
-    "docs/rules.md": ["rules", "--format", "markdown"],
+    "docs/rules.md": ["explain", "--all", "--format", "markdown"],
     "docs/traits.md": ["traits", "--format", "markdown"],
 }
 
@@ -28,3 +28,12 @@ def test_readme_set_up_commands_are_the_ones_ci_runs():
     assert len(commands) == 2, commands
     test_command = next(c for c in commands if "pytest" in c)
     assert test_command in ci
+
+
+def test_readme_lint_rule_table_is_current():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start, end = "<!-- lint-rules:start -->\n", "<!-- lint-rules:end -->"
+    block = readme.split(start, 1)[1].split(end, 1)[0]
+    expected = run(["rules", "--kind", "lint", "--format", "markdown"]).stdout
+    assert block == expected, "README lint table is stale: paste `lossadvisor rules --kind " \
+        "lint --format markdown` between the lint-rules markers"
