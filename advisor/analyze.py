@@ -32,7 +32,11 @@ def analyze(
     source = open_table(path, stdin=stdin)
     choice = choose_target(source.columns, target, source.path)
     dataset = source.read(choice.columns)
-    columns = [to_target_column(n, dataset.data[n], source.path) for n in choice.columns]
+    columns = []
+    for name in choice.columns:
+        columns.append(to_target_column(name, dataset.data.pop(name), source.path))
+        # The Arrow column is released as soon as its numpy copy exists: peak memory holds
+        # one full-size copy of the target, not two.
     if task:
         decision = check_task(task, columns, thresholds, source.path)
     else:

@@ -406,13 +406,12 @@ def _decode_prefix(sample: bytes) -> str:
 
 
 def _has_quoted_newline(text: str) -> bool:
-    inside = False
-    for char in text:
-        if char == '"':
-            inside = not inside
-        elif char == "\n" and inside:
-            return True
-    return False
+    """A line with an odd number of quotes opens a value that continues on the next line.
+
+    The last sampled line may be cut anywhere, so it does not count.
+    """
+    lines = text.split("\n")[:-1]
+    return any(line.count('"') % 2 for line in lines)
 
 
 def _sniff_delimiter(lines: list[str], path: str) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from advisor.column import TargetColumn
-from advisor.numeric import moments, quantile
+from advisor.numeric import histogram_sorted, median_abs_deviation_sorted, quantile
 from advisor.task import Alternative, TaskDecision, label_text
 from advisor.thresholds import Thresholds
 from advisor.vocabulary import STATISTICS, TRAITS  # noqa: F401  (re-exported)
@@ -87,7 +87,7 @@ def profile_target(
     elif decision.task == "multilabel":
         _multilabel_stats(columns, thresholds, stats, traits)
     else:
-        per_column = {c.name: _numeric_stats(c.values, thresholds) for c in columns}
+        per_column = {c.name: _numeric_stats(c, thresholds) for c in columns}
         if len(columns) == 1:
             stats.update(per_column[columns[0].name])
         else:
@@ -96,7 +96,8 @@ def profile_target(
             profile.columns = per_column
             traits["multi_output"] = f"{len(columns)} target columns"
         _numeric_traits(stats, decision.task, thresholds, traits, per_column)
-        stats["histogram"] = histogram(columns[0].values, stats, decision.task == "count")
+        stats["histogram"] = histogram(columns[0].ordered(), per_column[columns[0].name],
+                                       decision.task == "count")
 
     if n_missing + n_inf:
         parts = f"{n_missing:,} missing" + (f", {n_inf:,} infinite" if n_inf else "")
@@ -116,14 +117,14 @@ def profile_target(
 def _class_stats(
     column: TargetColumn, decision: TaskDecision, th: Thresholds, stats: dict, traits: dict
 ) -> None:
-    values = column.values.astype(str) if column.kind == "text" else column.values
-    levels, counts = np.unique(values, return_counts=True)
+    levels, counts = column.levels()
     labels = [label_text(v) for v in levels]
-    _grade_classes(dict(zip(labels, (int(c) for c in counts), strict=False)), th, stats, traits)
+    counted = dict(zip(labels, (int(c) for c in counts), strict=True))
+    _grade_classes(counted, th, stats, traits)
     if decision.task == "binary":
         positive = decision.positive_label or labels[int(np.argmin(counts))]
-        pos = stats["class_counts"].get(positive, 0)
-        neg = stats["n"] - pos if "n" in stats else sum(counts) - pos
+        pos = counted.get(positive, 0)
+        neg = int(sum(counts)) - pos
         stats["positive_label"] = positive
         stats["positive_count"] = pos
         stats["positive_fraction"] = pos / (pos + neg)
@@ -142,10 +143,8 @@ def _grade_classes(counts: dict[str, int], th: Thresholds, stats: dict, traits: 
     ratio = majority_count / minority_count
     stats.update(
         n_classes=k,
-        class_counts=dict(sorted(counts.items())),
-        class_weights={
-            label: round(total / (k * count), 4) for label, count in sorted(counts.items())
-        },
+        class_counts=dict(counts),
+        class_weights={label: round(total / (k * count), 4) for label, count in counts.items()},
         minority_class=minority,
         minority_count=minority_count,
         minority_fraction=minority_count / total,
@@ -197,8 +196,8 @@ def _multilabel_stats(
         fractions[c.name] = positives / c.n
         weights[c.name] = round((c.n - positives) / positives, 4) if positives else None
     rarest = min(fractions, key=lambda name: (fractions[name], name))
-    length = min(len(c.values) for c in columns)
-    cardinality = float(np.sum([c.values[:length] for c in columns], axis=0).mean())
+    # Mean labels per row = total positives / rows: no row alignment needed.
+    cardinality = sum(float(c.values.sum()) for c in columns) / n if n else 0.0
     stats.update(
         n_labels=len(columns),
         label_fractions=fractions,
@@ -223,17 +222,17 @@ def _multilabel_stats(
 
 
 # -- numbers -------------------------------------------------------------------------------
-def _numeric_stats(values: np.ndarray, th: Thresholds) -> dict[str, Any]:
-    """Every numeric statistic from one sort plus blocked moment sums."""
+def _numeric_stats(column: TargetColumn, th: Thresholds) -> dict[str, Any]:
+    """Every numeric statistic from the column's one in-place sort and blocked moment sums."""
     with np.errstate(over="ignore", invalid="ignore"):
-        return _numeric_stats_inner(values, th)
+        return _numeric_stats_inner(column, th)
 
 
-def _numeric_stats_inner(values: np.ndarray, th: Thresholds) -> dict[str, Any]:
-    n = int(values.shape[0])
-    ordered = np.sort(values)
+def _numeric_stats_inner(column: TargetColumn, th: Thresholds) -> dict[str, Any]:
+    ordered = column.ordered()
+    n = int(ordered.shape[0])
     stats: dict[str, Any] = {}
-    mean, m2, skewness, kurtosis = moments(values, float(ordered[0]), float(ordered[-1]))
+    mean, m2, skewness, kurtosis = column.moments()
     var = m2 * n / (n - 1) if n > 1 else 0.0
     stats["mean"] = mean
     stats["std"] = math.sqrt(var)
@@ -244,12 +243,7 @@ def _numeric_stats_inner(values: np.ndarray, th: Thresholds) -> dict[str, Any]:
     iqr = stats["q75"] - stats["q25"]
     stats["iqr"] = iqr
     median = stats["median"]
-    deviations = np.abs(values - median)
-    mad = float(np.partition(deviations, (n - 1) // 2)[(n - 1) // 2]) if n else 0.0
-    if n and n % 2 == 0:
-        upper = float(np.partition(deviations, n // 2)[n // 2])
-        mad = (mad + upper) / 2
-    del deviations
+    mad = median_abs_deviation_sorted(ordered, median)
     stats["mad"] = mad
     # Huber's delta = 1.345 sigma keeps 95% efficiency under normal noise; sigma is estimated
     # robustly (1.4826 MAD) so the outliers Huber is meant to resist do not inflate it.
@@ -257,7 +251,7 @@ def _numeric_stats_inner(values: np.ndarray, th: Thresholds) -> dict[str, Any]:
     stats["huber_delta"] = 1.345 * sigma
     stats["skewness"] = skewness
     stats["excess_kurtosis"] = kurtosis
-    stats["n_distinct"] = int(np.count_nonzero(np.diff(ordered))) + 1 if n else 0
+    stats["n_distinct"] = column.n_distinct()
     zero_lo = int(np.searchsorted(ordered, 0.0, side="left"))
     zero_hi = int(np.searchsorted(ordered, 0.0, side="right"))
     stats["zero_fraction"] = (zero_hi - zero_lo) / n
@@ -285,7 +279,7 @@ HISTOGRAM_BINS = 16
 """Bins of the terminal histogram; the 1st-99th percentile range is binned, tails counted."""
 
 
-def histogram(values: np.ndarray, stats: dict[str, Any], integer: bool) -> dict[str, Any]:
+def histogram(ordered: np.ndarray, stats: dict[str, Any], integer: bool) -> dict[str, Any]:
     """Bin counts for the terminal chart, robust to a few extreme values.
 
     Binning min..max would put nearly everything in one bar for a heavy-tailed target, so the
@@ -299,9 +293,9 @@ def histogram(values: np.ndarray, stats: dict[str, Any], integer: bool) -> dict[
         edges = np.linspace(lo, hi, HISTOGRAM_BINS + 1)
     else:
         edges = np.array([lo - 0.5, hi + 0.5])
-    counts, _ = np.histogram(values, bins=edges)
-    below = int(np.count_nonzero(values < edges[0]))
-    above = int(np.count_nonzero(values > edges[-1]))
+    counts = histogram_sorted(ordered, edges)
+    below = int(np.searchsorted(ordered, edges[0], side="left"))
+    above = int(ordered.shape[0] - np.searchsorted(ordered, edges[-1], side="right"))
     return {
         "edges": [float(e) for e in edges],
         "counts": [int(c) for c in counts],

@@ -15,7 +15,7 @@ import numpy as np
 
 from advisor.column import TargetColumn
 from advisor.errors import InputError
-from advisor.numeric import skewness
+from advisor.numeric import count_between
 from advisor.thresholds import Thresholds
 from advisor.vocabulary import TASKS
 
@@ -91,49 +91,46 @@ def infer_task(columns: list[TargetColumn], thresholds: Thresholds, where: str) 
 
 
 def _infer_single(column: TargetColumn, th: Thresholds, where: str) -> TaskDecision:
-    values = column.values
     if column.kind == "text":
         return _infer_text(column, th, where)
-    levels, counts = np.unique(values, return_counts=True)
-    k = len(levels)
+    k = column.n_distinct()
+    lo, hi = column.minimum(), column.maximum()
     if k == 1:
         raise InputError(
-            f"target column '{column.name}' has a single value ({label_text(levels[0])}) in "
+            f"target column '{column.name}' has a single value ({label_text(lo)}) in "
             f"all {column.n} rows, so there is nothing to learn",
             where,
             "check the file or name another column",
         )
     if k == 2:
+        levels, counts = column.levels()
         return _binary(column, levels, counts)
-    integral = bool(np.all(np.floor(values) == values))
-    if not integral:
+    if not column.integral():
         decision = TaskDecision(
             "regression",
             f"{k} distinct values, some with fractional parts: a continuous measurement",
         )
-        if values.min() >= 0 and values.max() <= 1:
+        if lo >= 0 and hi <= 1:
             decision.reason += " in [0, 1] (a rate or proportion)"
         return decision
 
     n = column.n
-    lo, hi = levels[0], levels[-1]
     if k == n and n >= th.id_min_rows:
-        diffs = np.diff(values)
-        monotonic = bool(np.all(diffs > 0) or np.all(diffs < 0))
         density = n / (hi - lo + 1)
-        if monotonic or density >= th.id_min_density:
-            how = "a monotonic sequence" if monotonic else f"filling {density:.0%} of their range"
+        if column.monotonic or density >= th.id_min_density:
+            how = ("a monotonic sequence" if column.monotonic
+                   else f"filling {density:.0%} of their range")
             raise InputError(
                 f"target column '{column.name}' looks like an identifier: all {n} values are "
                 f"distinct integers, {how}",
                 where,
                 "an ID is not a target; name the real target with --target",
             )
-    skew = skewness(values)
-    has_zero = bool(lo == 0)
-    non_negative = bool(lo >= 0)
-    zero_share = float(counts[0] / n) if has_zero else 0.0
-    consecutive = bool(np.all(np.diff(levels) == 1))
+    skew = column.moments()[2]
+    has_zero = lo <= 0 <= hi and count_between(column.ordered(), 0.0, 0.0) > 0
+    non_negative = lo >= 0
+    zero_share = count_between(column.ordered(), 0.0, 0.0) / n if has_zero else 0.0
+    consecutive = hi - lo + 1 == k  # k distinct integers filling lo..hi
     named_rating = any(hint in column.name.lower() for hint in ORDINAL_NAME_HINTS)
     count_evidence = (
         f"non-negative integers with {zero_share:.0%} zeros, right-skewed "
@@ -171,7 +168,7 @@ def _infer_single(column: TargetColumn, th: Thresholds, where: str) -> TaskDecis
     if k <= th.max_class_levels:
         decision = TaskDecision(
             "multiclass",
-            f"{k} distinct integer values ({_levels_text(levels)}): class codes",
+            f"{k} distinct integer values ({_levels_text(column.levels()[0])}): class codes",
             label_encoding="integer",
         )
         if consecutive and k > th.ordinal_max_levels:
@@ -199,7 +196,7 @@ def _infer_single(column: TargetColumn, th: Thresholds, where: str) -> TaskDecis
 
 
 def _infer_text(column: TargetColumn, th: Thresholds, where: str) -> TaskDecision:
-    levels, counts = np.unique(column.values.astype(str), return_counts=True)
+    levels, counts = column.levels()
     k, n = len(levels), column.n
     if k == 1:
         raise InputError(
@@ -229,7 +226,7 @@ def _infer_text(column: TargetColumn, th: Thresholds, where: str) -> TaskDecisio
     )
 
 
-def _binary(column: TargetColumn, levels: np.ndarray, counts: np.ndarray) -> TaskDecision:
+def _binary(column: TargetColumn, levels: list, counts: np.ndarray) -> TaskDecision:
     texts = [label_text(v) for v in levels]
     lowered = [t.lower() for t in texts]
     positive = next((texts[i] for i, t in enumerate(lowered) if t in POSITIVE_TOKENS), None)
@@ -256,20 +253,26 @@ def _binary(column: TargetColumn, levels: np.ndarray, counts: np.ndarray) -> Tas
 
 def _infer_multi(columns: list[TargetColumn], where: str) -> TaskDecision:
     names = ", ".join(c.name for c in columns)
-    binary = [_is_zero_one(c) for c in columns]
+    # Row-wise facts first: later statistics sort each column in place.
+    one_hot = False
+    if all(c.kind != "text" and c.n_missing == 0 and c.n_infinite == 0 for c in columns) and (
+        len({c.n for c in columns}) == 1
+    ):
+        total = np.zeros(columns[0].n)
+        for c in columns:
+            total += c.values
+        one_hot = bool(np.all(total == 1))
+    binary = [c.zero_one() for c in columns]
     if all(binary):
-        lengths = {c.n_total for c in columns}
-        if len(lengths) == 1 and all(c.n_missing == 0 for c in columns):
-            sums = np.sum([c.values for c in columns], axis=0)
-            if np.all(sums == 1):
-                decision = TaskDecision(
-                    "multiclass",
-                    f"{len(columns)} 0/1 columns ({names}) with exactly one 1 per row: "
-                    "one-hot encoded classes",
-                    label_encoding="one_hot",
-                )
-                decision.traits["one_hot_labels"] = f"{len(columns)} one-hot columns"
-                return decision
+        if one_hot:
+            decision = TaskDecision(
+                "multiclass",
+                f"{len(columns)} 0/1 columns ({names}) with exactly one 1 per row: "
+                "one-hot encoded classes",
+                label_encoding="one_hot",
+            )
+            decision.traits["one_hot_labels"] = f"{len(columns)} one-hot columns"
+            return decision
         return TaskDecision(
             "multilabel",
             f"{len(columns)} 0/1 columns ({names}); rows may carry several labels",
@@ -281,7 +284,7 @@ def _infer_multi(columns: list[TargetColumn], where: str) -> TaskDecision:
             "regression", f"{len(columns)} numeric columns ({names}): multi-output regression"
         )
     kinds = ", ".join(
-        f"{c.name}: {'0/1' if b else c.kind}" for c, b in zip(columns, binary, strict=False)
+        f"{c.name}: {'0/1' if b else c.kind}" for c, b in zip(columns, binary, strict=True)
     )
     raise InputError(
         f"the target columns mix kinds ({kinds})",
@@ -291,12 +294,10 @@ def _infer_multi(columns: list[TargetColumn], where: str) -> TaskDecision:
 
 
 def _is_zero_one(column: TargetColumn) -> bool:
-    if column.kind == "text":
-        return False
-    return bool(np.isin(column.values, (0.0, 1.0)).all())
+    return column.zero_one()
 
 
-def _levels_text(levels: np.ndarray, limit: int = 6) -> str:
+def _levels_text(levels: list, limit: int = 6) -> str:
     shown = ", ".join(label_text(v) for v in levels[:limit])
     return shown + (", ..." if len(levels) > limit else "")
 
@@ -316,22 +317,21 @@ def check_task(
             raise InputError(f"target column '{c.name}' has no values", where)
         if task in ("regression", "count") and c.kind == "text":
             raise InputError(f"--task {task} needs numbers, but '{c.name}' holds text", where)
-        if task == "count" and c.values.min() < 0:
+        if task == "count" and c.minimum() < 0:
             raise InputError(
                 f"--task count, but column '{c.name}' has negative values "
-                f"(min {c.values.min():g})",
+                f"(min {c.minimum():g})",
                 where,
                 "counts are non-negative integers; use --task regression",
             )
-        if task == "count" and not np.all(np.floor(c.values) == c.values):
+        if task == "count" and not c.integral():
             raise InputError(
                 f"--task count, but column '{c.name}' has fractional values",
                 where,
                 "counts are whole numbers; use --task regression",
             )
         if task == "binary":
-            values = c.values.astype(str) if c.kind == "text" else c.values
-            k = len(np.unique(values))
+            k = c.n_distinct()
             if k != 2 or len(columns) > 1:
                 raise InputError(
                     f"--task binary needs one column with two values; '{c.name}' has {k}",
@@ -355,8 +355,7 @@ def check_task(
         decision.alternatives.append(Alternative(inferred.task, inferred.reason))
     if task == "binary":
         column = columns[0]
-        values = column.values.astype(str) if column.kind == "text" else column.values
-        levels, counts = np.unique(values, return_counts=True)
+        levels, counts = column.levels()
         binary = _binary(column, levels, counts)
         decision.positive_label = binary.positive_label
         decision.label_encoding = binary.label_encoding
