@@ -12,9 +12,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from advisor.cache import read_rule_data, store
 from advisor.errors import InputError
 from advisor.resources import builtin_rules_dir
-from advisor.yamlio import read_yaml_file
 
 FRAMEWORKS = ("pytorch", "keras", "sklearn", "xgboost", "lightgbm", "catboost")
 """Frameworks a snippet can be asked for (``--framework``)."""
@@ -146,7 +146,7 @@ def load_catalog(path: Path | None = None) -> Catalog:
 
 @lru_cache(maxsize=4)
 def _load(path: str) -> Catalog:
-    data = read_yaml_file(path)
+    data, cache_key = read_rule_data(Path(path))
     problems: list[str] = []
     sections: dict[str, dict[str, Entry]] = {"loss": {}, "metric": {}}
     if not isinstance(data, dict):
@@ -166,6 +166,7 @@ def _load(path: str) -> Catalog:
             sections[kind][entry.id] = entry
     if problems:
         raise InputError("; ".join(problems), None)
+    store(cache_key, data)
     return Catalog(losses=sections["loss"], metrics=sections["metric"])
 
 

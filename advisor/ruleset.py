@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from advisor import template
+from advisor.cache import read_rule_data, store
 from advisor.catalog import Catalog, load_catalog
 from advisor.conditions import GROUPS, OPERATOR_VALUES, OPERATORS, evaluate
 from advisor.errors import InputError, did_you_mean
 from advisor.resources import builtin_rules_dir
 from advisor.vocabulary import ALL_TASKS, FACTS, STATISTICS, TRAITS
-from advisor.yamlio import LineDict, read_yaml_file
+from advisor.yamlio import LineDict
 
 RULE_KEYS = {
     "id", "name", "kind", "severity", "summary", "why", "example", "references", "when", "then",
@@ -173,11 +174,15 @@ def _load_dir(folder: Path, catalog: Catalog, problems: list[str], builtin: bool
     seen: dict[str, str] = {}
     for path in files:
         try:
-            data = read_yaml_file(str(path))
+            data, key = read_rule_data(path)
         except InputError as exc:
             problems.append(exc.one_line())
             continue
-        for rule in validate_file(data, str(path), catalog, problems):
+        before = len(problems)
+        sound = validate_file(data, str(path), catalog, problems)
+        if len(problems) == before:
+            store(key, data)
+        for rule in sound:
             if rule.id in seen:
                 problems.append(f"{rule.source}: duplicate rule id '{rule.id}' (first at "
                                 f"{seen[rule.id]})")
@@ -196,8 +201,9 @@ def validate_file(data: Any, path: str, catalog: Catalog, problems: list[str]) -
                         "holding a list")
         return []
     out = []
-    for index, raw in enumerate(data["rules"]):
-        line = data["rules"].pos(index)[0]
+    items = data["rules"]
+    for index, raw in enumerate(items):
+        line = items.pos(index)[0] if hasattr(items, "pos") else 0
         checker = _RuleChecker(raw, f"{path}:{line}", path, catalog)
         rule = checker.check()
         problems.extend(checker.problems)

@@ -8,16 +8,10 @@ items so problems can be reported as ``file:line:col``.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-import yaml
-
 from advisor.errors import InputError
-
-try:  # the C parser is several times faster; constructors stay the safe Python ones
-    from yaml import CSafeLoader as _BaseLoader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 MAX_NODES = 200_000
 """Nodes a document may have after alias expansion; far above any real config."""
@@ -50,48 +44,61 @@ class LineList(list):
         return positions[index] if index < len(positions) else (self.line, self.col)
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    def __init__(self, stream: str):
-        super().__init__(stream)
-        self._budget = MAX_NODES
+@lru_cache(maxsize=1)
+def _loader_class() -> type:
+    """The safe loader that records positions, built on first use so that a command whose
+    rules come from the cache never imports PyYAML at all."""
+    import yaml
 
-    def construct_object(self, node, deep=False):  # type: ignore[override]
-        self._budget -= 1
-        if self._budget < 0:
-            raise yaml.YAMLError(f"more than {MAX_NODES} nodes (an alias bomb?)")
-        return super().construct_object(node, deep=deep)
+    try:  # the C parser is several times faster; constructors stay the safe Python ones
+        from yaml import CSafeLoader as base
+    except ImportError:  # pragma: no cover - depends on how PyYAML was built
+        from yaml import SafeLoader as base  # type: ignore[assignment]
 
+    class Loader(base):  # type: ignore[misc, valid-type]
+        def __init__(self, stream: str):
+            super().__init__(stream)
+            self._budget = MAX_NODES
 
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
-    result = LineDict()
-    result.line, result.col = node.start_mark.line + 1, node.start_mark.column + 1
-    result.key_pos = {}
-    loader.flatten_mapping(node)
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, (str, int, float, bool)) and key is not None:
-            raise yaml.YAMLError(f"line {key_node.start_mark.line + 1}: a key must be a scalar")
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.key_pos[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-    return result
+        def construct_object(self, node, deep=False):  # type: ignore[override]
+            self._budget -= 1
+            if self._budget < 0:
+                raise yaml.YAMLError(f"more than {MAX_NODES} nodes (an alias bomb?)")
+            return super().construct_object(node, deep=deep)
 
+    def construct_mapping(loader, node) -> LineDict:
+        result = LineDict()
+        result.line, result.col = node.start_mark.line + 1, node.start_mark.column + 1
+        result.key_pos = {}
+        loader.flatten_mapping(node)
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                raise yaml.YAMLError(
+                    f"line {key_node.start_mark.line + 1}: a key must be a scalar")
+            result[key] = loader.construct_object(value_node, deep=True)
+            result.key_pos[key] = (key_node.start_mark.line + 1,
+                                   key_node.start_mark.column + 1)
+        return result
 
-def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
-    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
-    result.line, result.col = node.start_mark.line + 1, node.start_mark.column + 1
-    result.item_pos = [(c.start_mark.line + 1, c.start_mark.column + 1) for c in node.value]
-    return result
+    def construct_sequence(loader, node) -> LineList:
+        result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+        result.line, result.col = node.start_mark.line + 1, node.start_mark.column + 1
+        result.item_pos = [(c.start_mark.line + 1, c.start_mark.column + 1) for c in node.value]
+        return result
 
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, construct_sequence)
+    return Loader
 
 
 def load_yaml(text: str, where: str) -> Any:
     """Parse one YAML (or JSON) document safely; errors become :class:`InputError`."""
     if len(text) > MAX_BYTES:
         raise InputError(f"larger than {MAX_BYTES // (1024 * 1024)} MiB", where)
-    loader = _Loader(text)
+    import yaml
+
+    loader = _loader_class()(text)
     try:
         data = loader.get_single_data()
     except yaml.constructor.ConstructorError as exc:

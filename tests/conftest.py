@@ -37,3 +37,9 @@ def run(args: list[str], input: bytes | str | None = None):
 @pytest.fixture
 def cli():
     return run
+
+
+@pytest.fixture(autouse=True)
+def _private_rule_cache(tmp_path_factory, monkeypatch):
+    """Keep the parsed-rules cache of the test run out of the user's cache folder."""
+    monkeypatch.setenv("LOSSADVISOR_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))

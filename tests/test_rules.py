@@ -180,3 +180,30 @@ def test_untrusted_yaml_tags_are_refused(tmp_path: Path):
 def test_rules_dir_must_exist(tmp_path: Path):
     with pytest.raises(InputError, match="not a folder"):
         load_rules([tmp_path / "missing"])
+
+
+def test_parsed_rules_are_cached_and_the_cache_is_safe_to_lose(tmp_path, monkeypatch):
+    from advisor import cache
+
+    monkeypatch.setenv("LOSSADVISOR_CACHE_DIR", str(tmp_path / "c"))
+    first = load_rules()
+    stored = sorted((tmp_path / "c").rglob("*.json"))
+    assert len(stored) >= 2  # the catalog and the rule files
+    second = load_rules()
+    assert [r.id for r in second.rules] == [r.id for r in first.rules]
+    assert [r.examples for r in second.rules] == [r.examples for r in first.rules]
+    for path in stored:
+        path.write_text("{not json")  # a damaged cache falls back to the YAML
+    assert [r.id for r in load_rules().rules] == [r.id for r in first.rules]
+    assert cache.cache_dir() == tmp_path / "c" / cache.__version__
+
+
+def test_a_broken_file_is_never_cached_so_its_errors_keep_line_numbers(tmp_path, monkeypatch):
+    monkeypatch.setenv("LOSSADVISOR_CACHE_DIR", str(tmp_path / "c"))
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    (folder / "bad.yaml").write_text(BROKEN)
+    for _ in range(2):
+        with pytest.raises(RuleFileError) as err:
+            load_rules([folder])
+        assert any(":9: unknown fact 'skewnes'" in p for p in err.value.problems)
