@@ -203,8 +203,9 @@ def validate_file(data: Any, path: str, catalog: Catalog, problems: list[str]) -
     out = []
     items = data["rules"]
     for index, raw in enumerate(items):
-        line = items.pos(index)[0] if hasattr(items, "pos") else 0
-        checker = _RuleChecker(raw, f"{path}:{line}", path, catalog)
+        # Data from the parse cache has no positions (it validated cleanly when stored).
+        where = f"{path}:{items.pos(index)[0]}" if hasattr(items, "pos") else path
+        checker = _RuleChecker(raw, where, path, catalog)
         rule = checker.check()
         problems.extend(checker.problems)
         if rule is not None and not checker.problems:

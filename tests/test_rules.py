@@ -191,7 +191,8 @@ def test_parsed_rules_are_cached_and_the_cache_is_safe_to_lose(tmp_path, monkeyp
     assert len(stored) >= 2  # the catalog and the rule files
     second = load_rules()
     assert [r.id for r in second.rules] == [r.id for r in first.rules]
-    assert [r.examples for r in second.rules] == [r.examples for r in first.rules]
+    facts = [[(e.facts, e.fires) for e in r.examples] for r in first.rules]
+    assert [[(e.facts, e.fires) for e in r.examples] for r in second.rules] == facts
     for path in stored:
         path.write_text("{not json")  # a damaged cache falls back to the YAML
     assert [r.id for r in load_rules().rules] == [r.id for r in first.rules]
