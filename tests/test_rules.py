@@ -196,7 +196,7 @@ def test_parsed_rules_are_cached_and_the_cache_is_safe_to_lose(tmp_path, monkeyp
     for path in stored:
         path.write_text("{not json")  # a damaged cache falls back to the YAML
     assert [r.id for r in load_rules().rules] == [r.id for r in first.rules]
-    assert cache.cache_dir() == tmp_path / "c" / cache.__version__
+    assert cache.cache_dir() == tmp_path / "c" / "lossadvisor" / cache.__version__
 
 
 def test_a_broken_file_is_never_cached_so_its_errors_keep_line_numbers(tmp_path, monkeypatch):
