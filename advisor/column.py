@@ -113,6 +113,35 @@ class TargetColumn:
     def maximum(self) -> float:
         return float(self.ordered()[-1])
 
+    # -- the distribution, as the profiler reads it ------------------------------------------
+    approximate: bool = False
+    """True when order statistics come from a sample (streamed continuous targets)."""
+
+    def total(self) -> float:
+        """Sum of the values (positives of a 0/1 column)."""
+        return float(self.values.sum())
+
+    def count_between(self, low: float, high: float) -> int:
+        """Values in [low, high]."""
+        return numeric.count_between(self.ordered(), low, high)
+
+    def count_below(self, value: float) -> int:
+        """Values strictly below ``value``."""
+        return int(np.searchsorted(self.ordered(), value, side="left"))
+
+    def count_above(self, value: float) -> int:
+        """Values strictly above ``value``."""
+        return self.n - int(np.searchsorted(self.ordered(), value, side="right"))
+
+    def quantile(self, q: float) -> float:
+        return numeric.quantile(self.ordered(), q)
+
+    def mad(self, median: float) -> float:
+        return numeric.median_abs_deviation_sorted(self.ordered(), median)
+
+    def histogram(self, edges: np.ndarray) -> np.ndarray:
+        return numeric.histogram_sorted(self.ordered(), edges)
+
     def zero_one(self) -> bool:
         """Only the values 0 and 1 (or booleans)."""
         if self.kind == "text" or self.n == 0:
@@ -249,3 +278,22 @@ def _numeric(name: str, column: pa.ChunkedArray, total: int, kind: str,
     result = TargetColumn(name, kind, values, total, missing + n_nan, n_inf)
     result.monotonic = numeric.strictly_monotonic(values)
     return result
+
+
+def rows_one_hot(columns: list[TargetColumn]) -> bool:
+    """Every row has exactly one 1 across the columns (one-hot classes, not multilabel).
+
+    Needs the file order, so it runs before anything sorts the columns; streamed columns
+    carry the answer from their single pass.
+    """
+    flags = {getattr(c, "row_one_hot", None) for c in columns}
+    if flags != {None}:
+        return flags == {True}
+    if not all(c.kind != "text" and c.n_missing == 0 and c.n_infinite == 0 for c in columns):
+        return False
+    if len({c.n for c in columns}) != 1 or any(c._sorted for c in columns):
+        return False
+    total = np.zeros(columns[0].n)
+    for c in columns:
+        total += c.values
+    return bool(np.all(total == 1))

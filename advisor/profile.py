@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 
 from advisor.column import TargetColumn
-from advisor.numeric import histogram_sorted, median_abs_deviation_sorted, quantile
 from advisor.task import Alternative, TaskDecision, label_text
 from advisor.thresholds import Thresholds
 from advisor.vocabulary import STATISTICS, TRAITS  # noqa: F401  (re-exported)
@@ -82,7 +81,7 @@ def profile_target(
         column = columns[0]
         _class_stats(column, decision, thresholds, stats, traits)
     elif decision.task == "multiclass":  # one-hot columns
-        counts = {c.name: int(c.values.sum()) for c in columns}
+        counts = {c.name: int(c.total()) for c in columns}
         _grade_classes(counts, thresholds, stats, traits)
     elif decision.task == "multilabel":
         _multilabel_stats(columns, thresholds, stats, traits)
@@ -96,7 +95,7 @@ def profile_target(
             profile.columns = per_column
             traits["multi_output"] = f"{len(columns)} target columns"
         _numeric_traits(stats, decision.task, thresholds, traits, per_column)
-        stats["histogram"] = histogram(columns[0].ordered(), per_column[columns[0].name],
+        stats["histogram"] = histogram(columns[0], per_column[columns[0].name],
                                        decision.task == "count")
 
     if n_missing + n_inf:
@@ -192,12 +191,12 @@ def _multilabel_stats(
     n = min(c.n for c in columns)
     fractions, weights = {}, {}
     for c in columns:
-        positives = float(c.values.sum())
+        positives = c.total()
         fractions[c.name] = positives / c.n
         weights[c.name] = round((c.n - positives) / positives, 4) if positives else None
     rarest = min(fractions, key=lambda name: (fractions[name], name))
     # Mean labels per row = total positives / rows: no row alignment needed.
-    cardinality = sum(float(c.values.sum()) for c in columns) / n if n else 0.0
+    cardinality = sum(c.total() for c in columns) / n if n else 0.0
     stats.update(
         n_labels=len(columns),
         label_fractions=fractions,
@@ -209,7 +208,7 @@ def _multilabel_stats(
     # Each label is its own binary problem; the worst one grades the target.
     worst_ratio, worst_minority, who = 1.0, n, ""
     for c in columns:
-        positives = int(c.values.sum())
+        positives = int(c.total())
         low = min(positives, c.n - positives)
         high = max(positives, c.n - positives)
         ratio = high / low if low else math.inf
@@ -229,21 +228,20 @@ def _numeric_stats(column: TargetColumn, th: Thresholds) -> dict[str, Any]:
 
 
 def _numeric_stats_inner(column: TargetColumn, th: Thresholds) -> dict[str, Any]:
-    ordered = column.ordered()
-    n = int(ordered.shape[0])
+    n = column.n
     stats: dict[str, Any] = {}
     mean, m2, skewness, kurtosis = column.moments()
     var = m2 * n / (n - 1) if n > 1 else 0.0
     stats["mean"] = mean
     stats["std"] = math.sqrt(var)
-    stats["min"] = float(ordered[0])
-    stats["max"] = float(ordered[-1])
+    stats["min"] = column.minimum()
+    stats["max"] = column.maximum()
     for name, q in QUANTILES.items():
-        stats[name] = quantile(ordered, q)
+        stats[name] = column.quantile(q)
     iqr = stats["q75"] - stats["q25"]
     stats["iqr"] = iqr
     median = stats["median"]
-    mad = median_abs_deviation_sorted(ordered, median)
+    mad = column.mad(median)
     stats["mad"] = mad
     # Huber's delta = 1.345 sigma keeps 95% efficiency under normal noise; sigma is estimated
     # robustly (1.4826 MAD) so the outliers Huber is meant to resist do not inflate it.
@@ -252,18 +250,16 @@ def _numeric_stats_inner(column: TargetColumn, th: Thresholds) -> dict[str, Any]
     stats["skewness"] = skewness
     stats["excess_kurtosis"] = kurtosis
     stats["n_distinct"] = column.n_distinct()
-    zero_lo = int(np.searchsorted(ordered, 0.0, side="left"))
-    zero_hi = int(np.searchsorted(ordered, 0.0, side="right"))
-    stats["zero_fraction"] = (zero_hi - zero_lo) / n
-    stats["negative_fraction"] = zero_lo / n
+    stats["zero_fraction"] = column.count_between(0.0, 0.0) / n
+    stats["negative_fraction"] = column.count_below(0.0) / n
     if iqr > 0:
         low, high = stats["q25"] - th.iqr_fence * iqr, stats["q75"] + th.iqr_fence * iqr
-        stats["outlier_fraction_iqr"] = _share_outside(ordered, low, high)
+        stats["outlier_fraction_iqr"] = _share_outside(column, low, high)
     else:
         stats["outlier_fraction_iqr"] = None
     if mad > 0:
         reach = th.robust_z * mad / 0.6745
-        stats["outlier_fraction_mad"] = _share_outside(ordered, median - reach, median + reach)
+        stats["outlier_fraction_mad"] = _share_outside(column, median - reach, median + reach)
     else:
         stats["outlier_fraction_mad"] = None
     shares = [s for s in (stats["outlier_fraction_iqr"], stats["outlier_fraction_mad"]) if s]
@@ -272,14 +268,25 @@ def _numeric_stats_inner(column: TargetColumn, th: Thresholds) -> dict[str, Any]
         stats["poisson_zero_fraction"] = math.exp(-mean)
         stats["zero_excess"] = stats["zero_fraction"] - math.exp(-mean)
         stats["dispersion_index"] = var / mean
+    if column.approximate:
+        stats["approximate"] = list(APPROXIMATE_WHEN_SAMPLED)
     return stats
+
+
+APPROXIMATE_WHEN_SAMPLED = (
+    "q01", "q05", "q25", "median", "q75", "q95", "q99", "iqr", "mad", "huber_delta",
+    "n_distinct", "outlier_fraction_iqr", "outlier_fraction_mad", "outlier_fraction",
+    "histogram",
+)
+"""Statistics read from a uniform sample when a continuous target was streamed; the counts,
+moments, extremes and zero and negative shares stay exact."""
 
 
 HISTOGRAM_BINS = 16
 """Bins of the terminal histogram; the 1st-99th percentile range is binned, tails counted."""
 
 
-def histogram(ordered: np.ndarray, stats: dict[str, Any], integer: bool) -> dict[str, Any]:
+def histogram(column: TargetColumn, stats: dict[str, Any], integer: bool) -> dict[str, Any]:
     """Bin counts for the terminal chart, robust to a few extreme values.
 
     Binning min..max would put nearly everything in one bar for a heavy-tailed target, so the
@@ -293,9 +300,9 @@ def histogram(ordered: np.ndarray, stats: dict[str, Any], integer: bool) -> dict
         edges = np.linspace(lo, hi, HISTOGRAM_BINS + 1)
     else:
         edges = np.array([lo - 0.5, hi + 0.5])
-    counts = histogram_sorted(ordered, edges)
-    below = int(np.searchsorted(ordered, edges[0], side="left"))
-    above = int(ordered.shape[0] - np.searchsorted(ordered, edges[-1], side="right"))
+    counts = column.histogram(edges)
+    below = column.count_below(float(edges[0]))
+    above = column.count_above(float(edges[-1]))
     return {
         "edges": [float(e) for e in edges],
         "counts": [int(c) for c in counts],
@@ -304,10 +311,8 @@ def histogram(ordered: np.ndarray, stats: dict[str, Any], integer: bool) -> dict
     }
 
 
-def _share_outside(ordered: np.ndarray, low: float, high: float) -> float:
-    below = int(np.searchsorted(ordered, low, side="left"))
-    above = ordered.shape[0] - int(np.searchsorted(ordered, high, side="right"))
-    return (below + above) / ordered.shape[0]
+def _share_outside(column: TargetColumn, low: float, high: float) -> float:
+    return (column.count_below(low) + column.count_above(high)) / column.n
 
 
 _WORST = {

@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from advisor.column import TargetColumn
+from advisor.column import TargetColumn, rows_one_hot
 from advisor.errors import InputError
-from advisor.numeric import count_between
 from advisor.thresholds import Thresholds
 from advisor.vocabulary import TASKS
 
@@ -127,9 +126,10 @@ def _infer_single(column: TargetColumn, th: Thresholds, where: str) -> TaskDecis
                 "an ID is not a target; name the real target with --target",
             )
     skew = column.moments()[2]
-    has_zero = lo <= 0 <= hi and count_between(column.ordered(), 0.0, 0.0) > 0
+    zeros = column.count_between(0.0, 0.0) if lo <= 0 <= hi else 0
+    has_zero = zeros > 0
     non_negative = lo >= 0
-    zero_share = count_between(column.ordered(), 0.0, 0.0) / n if has_zero else 0.0
+    zero_share = zeros / n
     consecutive = hi - lo + 1 == k  # k distinct integers filling lo..hi
     named_rating = any(hint in column.name.lower() for hint in ORDINAL_NAME_HINTS)
     count_evidence = (
@@ -254,14 +254,7 @@ def _binary(column: TargetColumn, levels: list, counts: np.ndarray) -> TaskDecis
 def _infer_multi(columns: list[TargetColumn], where: str) -> TaskDecision:
     names = ", ".join(c.name for c in columns)
     # Row-wise facts first: later statistics sort each column in place.
-    one_hot = False
-    if all(c.kind != "text" and c.n_missing == 0 and c.n_infinite == 0 for c in columns) and (
-        len({c.n for c in columns}) == 1
-    ):
-        total = np.zeros(columns[0].n)
-        for c in columns:
-            total += c.values
-        one_hot = bool(np.all(total == 1))
+    one_hot = rows_one_hot(columns)
     binary = [c.zero_one() for c in columns]
     if all(binary):
         if one_hot:

@@ -97,6 +97,7 @@ STATISTICS: dict[str, str] = {
     "when IQR is 0).",
     "outlier_fraction_mad": "Share with modified z-score above robust_z (null when MAD is 0).",
     "outlier_fraction": "The larger of the two outlier shares.",
+    "approximate": "Statistics read from a uniform sample (streamed continuous targets only).",
     "histogram": "Bin edges and counts over the 1st-99th percentiles, with the counts beyond.",
     # counts
     "poisson_zero_fraction": "Zero share a Poisson distribution with this mean predicts: "
