@@ -5,10 +5,11 @@ Kept apart from the CLI so tests, ``lint`` and other callers get the same profil
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from advisor.column import to_target_column
-from advisor.io import open_table
+from advisor.io import Dataset, TableSource, open_table
 from advisor.profile import Profile, profile_target
 from advisor.target import choose_target
 from advisor.task import check_task, infer_task
@@ -21,22 +22,67 @@ class Analysis:
     notes: list[str] = field(default_factory=list)
 
 
+MEMORY_SHARE = 0.5
+"""Stream when the in-memory read would need more than this share of available memory."""
+BYTES_PER_VALUE = 32
+"""Peak bytes per row and target column of the in-memory path (measured: Arrow column, its
+float64 copy, parser buffers); used to decide when to stream."""
+
+
+def available_memory() -> int:
+    """MemAvailable from /proc/meminfo (Linux), else a conservative 4 GiB."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 4 << 30
+
+
+def should_stream(source: TableSource, targets: int) -> bool:
+    if source._buffer is not None:
+        return False  # stdin is already in memory
+    need = source.estimated_rows() * targets * BYTES_PER_VALUE
+    return need > MEMORY_SHARE * available_memory()
+
+
 def analyze(
     path: str,
     target: str | None,
     thresholds: Thresholds,
     task: str | None = None,
     stdin=None,
+    stream: bool | None = None,
+    progress: Callable[[TableSource], Callable[[int], None] | None] | None = None,
 ) -> Analysis:
-    """Profile the target of the table at ``path`` (``-`` for stdin)."""
+    """Profile the target of the table at ``path`` (``-`` for stdin).
+
+    ``stream`` None decides from the file's estimated size and the available memory;
+    ``progress`` may attach a byte counter to the opened source (the CLI's progress bar).
+    """
     source = open_table(path, stdin=stdin)
+    if progress is not None:
+        source.progress = progress(source)
     choice = choose_target(source.columns, target, source.path)
-    dataset = source.read(choice.columns)
-    columns = []
-    for name in choice.columns:
-        columns.append(to_target_column(name, dataset.data.pop(name), source.path))
-        # The Arrow column is released as soon as its numpy copy exists: peak memory holds
-        # one full-size copy of the target, not two.
+    if stream is None:
+        stream = should_stream(source, len(choice.columns))
+    if stream:
+        from advisor.stream import stream_target
+
+        rows, columns = stream_target(source, choice.columns)
+        dataset = Dataset(path=source.path, format=source.format, rows=rows,
+                          columns=source.columns, data={}, delimiter=source.delimiter,
+                          encoding=source.encoding, decimal=source.decimal,
+                          compression=source.compression, notes=source.notes)
+    else:
+        dataset = source.read(choice.columns)
+        columns = []
+        for name in choice.columns:
+            # The Arrow column is released as soon as its numpy copy exists: peak memory
+            # holds one full-size copy of the target, not two.
+            columns.append(to_target_column(name, dataset.data.pop(name), source.path))
     if task:
         decision = check_task(task, columns, thresholds, source.path)
     else:
@@ -51,6 +97,8 @@ def analyze(
     }
     if dataset.compression:
         profile.dataset["compression"] = dataset.compression
+    if stream:
+        profile.dataset["streamed"] = True
     if dataset.format == "csv":
         profile.dataset.update(
             delimiter=dataset.delimiter, encoding=dataset.encoding, decimal=dataset.decimal

@@ -11,6 +11,8 @@ import os
 import shutil
 import sys
 import tempfile
+import time
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -121,6 +123,55 @@ def emit(text: str, output: Path | None) -> None:
         raise InputError(f"cannot write ({exc.strerror})", str(output)) from None
 
 
+PROGRESS_DELAY = 1.0
+"""Seconds a read must take before a progress bar appears."""
+
+
+@contextmanager
+def _progress_bar():
+    """A progress bar on stderr for reads longer than about a second, only on a terminal.
+
+    Yields a factory the reader calls with the opened source; rich is imported only once the
+    delay has passed, so short runs and pipes pay nothing.
+    """
+    if not _is_tty(sys.stderr):
+        yield None
+        return
+    state: dict[str, Any] = {}
+
+    def factory(source):
+        total = source.total_bytes()
+        start = time.monotonic()
+
+        def report(done: int) -> None:
+            if "bar" not in state:
+                if time.monotonic() - start < PROGRESS_DELAY:
+                    return
+                from rich.console import Console
+                from rich.progress import (
+                    BarColumn,
+                    DownloadColumn,
+                    Progress,
+                    TextColumn,
+                    TimeRemainingColumn,
+                )
+
+                bar = Progress(TextColumn("reading"), BarColumn(), DownloadColumn(),
+                               TimeRemainingColumn(), console=Console(stderr=True),
+                               transient=True)
+                bar.start()
+                state["bar"], state["task"] = bar, bar.add_task("read", total=total or None)
+            state["bar"].update(state["task"], completed=done)
+
+        return report
+
+    try:
+        yield factory
+    finally:
+        if "bar" in state:
+            state["bar"].stop()
+
+
 def _render(doc: dict[str, Any], fmt: Format, to_terminal: bool) -> str:
     if fmt is Format.json:
         from advisor.render.json import render_json
@@ -196,6 +247,11 @@ def profile(
     no_advice: Annotated[
         bool, typer.Option("--no-advice", help="Profile only; skip the rule engine.")
     ] = False,
+    stream: Annotated[
+        bool | None,
+        typer.Option("--stream/--no-stream", help="Read in one bounded-memory pass. Default: "
+                     "only when the file would not fit comfortably in memory."),
+    ] = None,
 ) -> None:
     """Profile the target of a dataset and recommend losses and metrics, with the evidence."""
     from advisor.analyze import analyze
@@ -205,7 +261,9 @@ def profile(
     check_output(output, (path,))
     thresholds = load_thresholds(Path.cwd())
     ruleset = None if no_advice else _load_ruleset(rules)  # bad rules fail before reading data
-    analysis = analyze(path, target, thresholds, task=task)
+    with _progress_bar() as progress:
+        analysis = analyze(path, target, thresholds, task=task, stream=stream,
+                           progress=progress)
     for message in analysis.notes:
         note(message)
     facts = analysis.profile.facts()

@@ -87,6 +87,10 @@ class TargetColumn:
             self._cache["levels"] = (values.tolist(), counts)
         return self._cache["levels"]
 
+    def all_distinct(self) -> bool:
+        """Every value occurs once (an identifier, unless they are continuous floats)."""
+        return self.n_distinct() == self.n
+
     def integral(self) -> bool:
         if "integral" not in self._cache:
             if self.kind == "text":

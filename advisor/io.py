@@ -11,9 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from advisor.errors import InputError
 
@@ -23,6 +24,10 @@ if TYPE_CHECKING:
 SAMPLE_BYTES = 256 * 1024
 """How much of the (decompressed) file is sniffed for delimiter, encoding and column types."""
 
+STREAM_BLOCK = 2 << 20
+"""Bytes per block when streaming: large enough that per-batch work is amortised, small
+enough that memory stays bounded."""
+
 DELIMITERS = (",", ";", "\t", "|")
 _MAGIC = {
     b"\x1f\x8b": "gzip",
@@ -31,6 +36,10 @@ _MAGIC = {
 }
 _ZIP_MAGIC = b"PK\x03\x04"
 _PARQUET_MAGIC = b"PAR1"
+
+
+class TypeWidened(Exception):
+    """A streamed column met a value wider than its pinned type; start the pass again."""
 
 
 @dataclass
@@ -64,6 +73,8 @@ class TableSource:
     notes: list[str] = field(default_factory=list)
     _buffer: bytes | None = None  # stdin contents (files are re-opened instead)
     _sample: bytes = b""
+    progress: Callable[[int], None] | None = None
+    """Called with the number of (compressed) bytes read so far, when set."""
 
     # -- opening ---------------------------------------------------------------------------
     def _stream(self) -> pa.NativeFile:
@@ -74,17 +85,79 @@ class TableSource:
         """
         import pyarrow as pa
 
+        counting = self.progress is not None and self._buffer is None
         if self.compression:
             import bz2
             import gzip
             import lzma
 
             opener = {"gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}[self.compression]
-            raw_py = io.BytesIO(self._buffer) if self._buffer is not None else self.path
+            raw_py: Any = io.BytesIO(self._buffer) if self._buffer is not None else self.path
+            if counting:
+                raw_py = _Counting(open(self.path, "rb"), self.progress)
             return pa.PythonFile(opener(raw_py, "rb"), mode="r")
         if self._buffer is not None:
             return pa.BufferReader(self._buffer)
+        if counting:
+            return pa.PythonFile(_Counting(open(self.path, "rb"), self.progress), mode="r")
         return pa.OSFile(self.path)
+
+    def total_bytes(self) -> int:
+        """Bytes of input (compressed, for compressed files): the progress bar's 100%."""
+        if self._buffer is not None:
+            return len(self._buffer)
+        try:
+            return Path(self.path).stat().st_size
+        except OSError:
+            return 0
+
+    def estimated_rows(self) -> int:
+        """Rows the file probably holds, from the sample's bytes per line (for the choice
+        between reading the target into memory and streaming it)."""
+        if self.format == "parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            source = pa.BufferReader(self._buffer) if self._buffer is not None else self.path
+            return pq.ParquetFile(source).metadata.num_rows
+        lines = max(self._sample.count(b"\n"), 1)
+        per_line = max(len(self._sample) / lines, 1.0)
+        ratio = 4.0 if self.compression else 1.0  # CSV typically compresses 3-5x
+        return int(self.total_bytes() * ratio / per_line)
+
+    def batches(self, wanted: list[str]) -> Iterator[pa.RecordBatch]:
+        """Stream the wanted columns in record batches (bounded memory).
+
+        The column types are pinned from the first block; a later value that does not fit
+        raises :class:`TypeWidened` so the caller can start over with the wider type.
+        """
+        import pyarrow as pa
+        import pyarrow.csv as pcsv
+        import pyarrow.parquet as pq
+
+        if self.format == "parquet":
+            source = pa.BufferReader(self._buffer) if self._buffer is not None else self.path
+            yield from pq.ParquetFile(source).iter_batches(columns=wanted, batch_size=1 << 16)
+            return
+        if self._stream_types is None:
+            self._stream_types = self._infer_types(wanted)
+        read, parse, convert = self._options(wanted, self._stream_types, STREAM_BLOCK)
+        try:
+            with self._stream() as stream:
+                reader = pcsv.open_csv(stream, read_options=read, parse_options=parse,
+                                       convert_options=convert)
+                yield from reader
+        except (EOFError, OSError) as exc:
+            raise InputError(f"the compressed file is truncated or corrupt ({exc})",
+                             self.path, "re-download or re-export it") from None
+        except pa.ArrowInvalid as exc:
+            widened = _widen(self._stream_types, str(exc), wanted)
+            if widened is None:
+                raise self._parse_error(exc) from None
+            self._stream_types = widened
+            raise TypeWidened(str(exc)) from None
+
+    _stream_types: dict | None = None
 
     # -- reading ---------------------------------------------------------------------------
     def read(self, wanted: list[str]) -> Dataset:
@@ -234,6 +307,29 @@ class TableSource:
                 if row and len(row) != expected:
                     return reader.line_num, len(row), expected
         return 0, 0, expected
+
+
+class _Counting(io.RawIOBase):
+    """A raw file that reports how many bytes were read (for the progress bar)."""
+
+    def __init__(self, raw: Any, report: Callable[[int], None] | None):
+        self._raw = raw
+        self._report = report
+        self._done = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        count = self._raw.readinto(buffer)
+        self._done += count or 0
+        if self._report is not None:
+            self._report(self._done)
+        return count
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
 
 
 class _Readable(io.RawIOBase):

@@ -114,7 +114,7 @@ def _infer_single(column: TargetColumn, th: Thresholds, where: str) -> TaskDecis
         return decision
 
     n = column.n
-    if k == n and n >= th.id_min_rows:
+    if column.all_distinct() and n >= th.id_min_rows:
         density = n / (hi - lo + 1)
         if column.monotonic or density >= th.id_min_density:
             how = ("a monotonic sequence" if column.monotonic
@@ -207,7 +207,7 @@ def _infer_text(column: TargetColumn, th: Thresholds, where: str) -> TaskDecisio
         )
     if k == 2:
         return _binary(column, levels, counts)
-    if k == n and n >= th.id_min_rows:
+    if column.all_distinct() and n >= th.id_min_rows:
         raise InputError(
             f"target column '{column.name}' looks like an identifier: all {n} text values are "
             "distinct",
