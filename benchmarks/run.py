@@ -1,7 +1,7 @@
 """Benchmark lossadvisor against the floor, in one run, with medians and ratios.
 
     python benchmarks/run.py                 # 1 M, 3 M and 10 M rows, four targets
-    python benchmarks/run.py --rows 1000000 --repeat 3
+    python benchmarks/run.py --rows 1000000 --repeat 3 --no-stream
 
 For each size and target it runs the floor (benchmarks/floor.py) and
 ``lossadvisor profile FILE --target T --format json`` alternately, after one warm-up of each,
@@ -98,17 +98,21 @@ def main() -> None:
                                                                 10_000_000])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--targets", nargs="*", default=list(TARGETS))
+    parser.add_argument("--no-stream", dest="stream", action="store_false",
+                        help="skip the streamed-pass lines")
     args = parser.parse_args()
 
     print(f"{'rows':>11} {'target':<12} {'lossadvisor':>11} {'floor':>7} {'ratio':>6} "
           f"{'goal':>5} {'peak MB':>8} {'floor MB':>8} {'B/row':>6}  {'ok':<3}")
     failures = 0
+    tool_memory: dict[tuple[int, str], float] = {}
     for rows in args.rows:
         path = dataset(rows)
         for target in args.targets:
             result = run_case(path, target, args.repeat)
             tool_s, tool_mb = result["tool"]
             floor_s, floor_mb = result["floor"]
+            tool_memory[(rows, target)] = tool_mb
             ratio = tool_s / floor_s
             goal = GOALS.get(rows, 1.5)
             ok = ratio <= goal and tool_mb <= MEMORY_LIMIT_MB
@@ -116,6 +120,31 @@ def main() -> None:
             print(f"{rows:>11,} {target:<12} {tool_s:>10.2f}s {floor_s:>6.2f}s {ratio:>6.2f} "
                   f"{goal:>5.1f} {tool_mb:>8.0f} {floor_mb:>8.0f} "
                   f"{tool_mb * 2**20 / rows:>6.0f}  {'yes' if ok else 'NO'}", flush=True)
+    if tool_memory:
+        print("\nmemory growth per row between the smallest and largest size "
+              "(goal: at most ~35 B/row)")
+        sizes = sorted({rows for rows, _ in tool_memory})
+        if len(sizes) > 1:
+            low, high = sizes[0], sizes[-1]
+            for target in args.targets:
+                growth = (tool_memory[(high, target)] - tool_memory[(low, target)]) * 2**20 / (
+                    high - low)
+                ok = growth <= 35
+                failures += not ok
+                print(f"  {target:<12} {growth:>5.1f} B/row  {'yes' if ok else 'NO'}")
+    if args.stream:
+        largest = max(args.rows)
+        path = dataset(largest)
+        print(f"\nstreamed pass (--stream), {largest:,} rows: bounded memory, exact counts")
+        for target in args.targets:
+            argv = [*lossadvisor(), "profile", str(path), "--target", target, "--format",
+                    "json", "--stream"]
+            measure(argv)
+            runs = [measure(argv) for _ in range(max(1, args.repeat // 2))]
+            wall = statistics.median(r[0] for r in runs)
+            peak = max(r[1] for r in runs)
+            print(f"  {target:<12} {wall:>6.2f}s  peak {peak:>5.0f} MB")
+    print()
     for label, wall in startup(args.repeat):
         ok = wall <= 0.25
         failures += not ok

@@ -171,3 +171,31 @@ def test_thresholds_from_project_config(tmp_path, monkeypatch):
 def test_traits_command():
     doc = json.loads(run(["traits", "-f", "json"]).stdout)
     assert "zero_inflated" in doc["traits"] and "imbalance_ratio" in doc["thresholds"]
+
+
+def test_progress_bar_counts_bytes_and_never_changes_the_result(monkeypatch, write):
+    import gzip
+
+    import advisor.cli as cli
+    from advisor.analyze import analyze
+    from advisor.thresholds import Thresholds
+
+    monkeypatch.setattr(cli, "_is_tty", lambda stream: True)
+    monkeypatch.setattr(cli, "PROGRESS_DELAY", 0.0)
+    text = "x,y\n" + "".join(f"{i},{i % 3}\n" for i in range(20_000))
+    for path in (write("plain.csv", text), write("packed.csv.gz", gzip.compress(text.encode()))):
+        seen: list[int] = []
+        with cli._progress_bar() as factory:
+            def counting(source, factory=factory):
+                report = factory(source)
+
+                def both(done: int) -> None:
+                    seen.append(done)
+                    report(done)
+
+                return both
+
+            with_bar = analyze(path, "y", Thresholds(), progress=counting).profile
+        plain = analyze(path, "y", Thresholds()).profile
+        assert seen and seen[-1] == Path(path).stat().st_size
+        assert with_bar.stats == plain.stats
