@@ -471,7 +471,11 @@ def _sniff_text(source: TableSource, path: str) -> None:
         source.encoding = "latin-1"
         source.notes.append(f"{source.path}: not valid UTF-8; read as latin-1")
         text = sample.decode("latin-1")
-    lines = text.splitlines()
+    # Split on line feeds only: str.splitlines() also breaks on \x85, \u2028 and other
+    # separators that are ordinary characters inside a CSV value.
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    if lines and lines[-1] == "":
+        lines.pop()
     source.quoted_newlines = '"' in text and _has_quoted_newline(text)
     source.delimiter = _sniff_delimiter(lines[:50], path)
     header = next(csv.reader([lines[0]], delimiter=source.delimiter))
