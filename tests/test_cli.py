@@ -186,7 +186,7 @@ def test_progress_bar_counts_bytes_and_never_changes_the_result(monkeypatch, wri
     for path in (write("plain.csv", text), write("packed.csv.gz", gzip.compress(text.encode()))):
         seen: list[int] = []
         with cli._progress_bar() as factory:
-            def counting(source, factory=factory):
+            def counting(source, factory=factory, seen=seen):
                 report = factory(source)
 
                 def both(done: int) -> None:
