@@ -7,33 +7,14 @@ significant digits, so the same input gives byte-identical output on every run.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from advisor import __version__
 from advisor.engine import Advice, Avoidance, Recommendation
 from advisor.profile import Profile
+from advisor.render.common import clean
 
 SCHEMA_VERSION = 1
-
-
-def clean(value: Any) -> Any:
-    """JSON-safe and stable: NaN/inf become null, floats keep ten significant digits."""
-    if isinstance(value, bool) or value is None or isinstance(value, (str, int)):
-        return value
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return None
-        return float(f"{value:.10g}")
-    if isinstance(value, dict):
-        return {str(k): clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [clean(v) for v in value]
-    if isinstance(value, (set, frozenset)):
-        return sorted(clean(v) for v in value)
-    if hasattr(value, "item"):  # numpy scalars
-        return clean(value.item())
-    return str(value)
 
 
 def _recommendation(rec: Recommendation) -> dict[str, Any]:

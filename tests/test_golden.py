@@ -40,17 +40,6 @@ def transcript(args: list[str]) -> str:
     return re.sub(r'"version": "[^"]+"', '"version": "<version>"', text)
 
 
-@pytest.mark.parametrize("name", CASES)
-def test_golden(name, monkeypatch):
-    monkeypatch.chdir(ROOT)
-    actual = transcript(CASES[name])
-    path = GOLDEN / f"{name}.txt"
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.write_text(actual, encoding="utf-8")
-    assert path.exists(), f"missing golden file {path}; run with UPDATE_GOLDEN=1"
-    assert actual == path.read_text(encoding="utf-8")
-
-
 LINT_CASES = {
     f"lint-{fmt}": ["lint", "tests/fixtures/lint/lightgbm_bad.conf",
                     "tests/fixtures/lint/suppressed.yaml", "--format", fmt]
@@ -58,11 +47,11 @@ LINT_CASES = {
 }
 
 
-@pytest.mark.parametrize("name", LINT_CASES)
-def test_lint_golden(name, monkeypatch):
+@pytest.mark.parametrize("name", [*CASES, *LINT_CASES])
+def test_golden(name, monkeypatch):
     monkeypatch.chdir(ROOT)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    actual = transcript(LINT_CASES[name])
+    actual = transcript({**CASES, **LINT_CASES}[name])
     path = GOLDEN / f"{name}.txt"
     if os.environ.get("UPDATE_GOLDEN"):
         path.write_text(actual, encoding="utf-8")

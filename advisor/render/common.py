@@ -6,6 +6,7 @@ Kept free of rich so that ``lint`` with text, JSON, GitHub or SARIF output start
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from advisor.ruleset import Rule
@@ -78,3 +79,22 @@ def rule_markdown(rule: Rule, level: int = 1) -> str:
             lines += [f"{h}# Example", "", "```", rule.example, "```", ""]
     lines += [f"{h}# References", ""] + [f"- {ref}" for ref in rule.references]
     return "\n".join(lines) + "\n"
+
+
+def clean(value: Any) -> Any:
+    """JSON-safe and stable: NaN/inf become null, floats keep ten significant digits."""
+    if isinstance(value, bool) or value is None or isinstance(value, (str, int)):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        return float(f"{value:.10g}")
+    if isinstance(value, dict):
+        return {str(k): clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(clean(v) for v in value)
+    if hasattr(value, "item"):  # numpy scalars
+        return clean(value.item())
+    return str(value)

@@ -14,7 +14,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from advisor.render.common import cell, describe, rule_markdown
+from advisor.render.common import cell, clean, describe, rule_markdown
 from advisor.render.table import to_text
 from advisor.ruleset import Rule, RuleSet
 
@@ -28,7 +28,7 @@ def rule_dict(rule: Rule) -> dict[str, Any]:
         "summary": rule.summary,
         "why": rule.why,
         "when": describe(rule.when),
-        "condition": _plain(rule.when),
+        "condition": clean(rule.when),
         "rationale": rule.rationale,
         "references": rule.references,
         "builtin": rule.builtin,
@@ -42,19 +42,9 @@ def rule_dict(rule: Rule) -> dict[str, Any]:
         doc["fix"] = rule.fix
         doc["example"] = rule.example
     doc["examples"] = [
-        {"facts": _plain(e.facts), "fires": e.fires} for e in rule.examples
+        {"facts": clean(e.facts), "fires": e.fires} for e in rule.examples
     ]
     return doc
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, (set, frozenset)):
-        return sorted(_plain(v) for v in value)
-    return value
 
 
 def render_rule_list(ruleset: RuleSet, fmt: str, kind: str | None = None) -> str:
@@ -134,7 +124,7 @@ def render_rule(rule: Rule, fmt: str) -> str:
     grid.add_row("References", Text("\n".join(rule.references)))
     for example in rule.examples:
         label = "Fires on" if example.fires else "Quiet on"
-        grid.add_row(label, Text(json.dumps(_plain(example.facts), sort_keys=True)))
+        grid.add_row(label, Text(json.dumps(clean(example.facts), sort_keys=True)))
     source = "" if rule.builtin else f" (from {rule.source})"
     panel = Panel(grid, title=f"{rule.id} {rule.name}{source}", title_align="left",
                   box=box.ROUNDED)
