@@ -25,7 +25,31 @@ from advisor.errors import EXIT_ERROR, EXIT_FINDINGS, InputError
 
 
 class _Group(TyperGroup):
-    """Catches :class:`InputError` from any command: one line per problem, exit 2."""
+    """Catches :class:`InputError` from any command, and click's usage errors: one line per
+    problem on stderr, exit 2 (click would print a usage block and a framed message)."""
+
+    def main(self, args=None, prog_name=None, complete_var=None,  # type: ignore[override]
+             standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False,
+                                  **extra)
+        except Exception as exc:  # click's exception classes differ across typer versions
+            if type(exc).__name__ == "NoArgsIsHelpError" or not hasattr(exc, "format_message"):
+                if type(exc).__name__ == "Abort":
+                    typer.echo("Aborted!", err=True)
+                    sys.exit(1)
+                if hasattr(exc, "show"):
+                    exc.show()
+                    sys.exit(getattr(exc, "exit_code", EXIT_ERROR))
+                raise
+            ctx = getattr(exc, "ctx", None)
+            hint = f"; see '{ctx.command_path} --help'" if ctx is not None else ""
+            message = exc.format_message().rstrip(".")
+            typer.echo(f"lossadvisor: error: {message}{hint}", err=True)
+            sys.exit(getattr(exc, "exit_code", EXIT_ERROR))
+        sys.exit(result if isinstance(result, int) else 0)
 
     def invoke(self, ctx):  # type: ignore[override]
         try:
@@ -228,7 +252,8 @@ FrameworkOption = Annotated[
 # -- commands ------------------------------------------------------------------------------
 @app.command()
 def profile(
-    path: Annotated[str, typer.Argument(help="CSV/TSV (optionally .gz/.bz2/.xz), Parquet, "
+    path: Annotated[str, typer.Argument(metavar="PATH",
+                                        help="CSV/TSV (optionally .gz/.bz2/.xz), Parquet, "
                                         "or - for stdin.")],
     target: Annotated[
         str | None,
@@ -399,7 +424,8 @@ class Severity(str, Enum):
 def lint(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Config files (YAML, JSON, TOML, LightGBM .conf). Default: the "
+        typer.Argument(metavar="[CONFIG]...",
+                       help="Config files (YAML, JSON, TOML, LightGBM .conf). Default: the "
                        "[tool.lossadvisor] config of ./pyproject.toml or ./lossadvisor.toml and "
                        "the files its 'configs' lists."),
     ] = None,

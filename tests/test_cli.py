@@ -199,3 +199,11 @@ def test_progress_bar_counts_bytes_and_never_changes_the_result(monkeypatch, wri
         plain = analyze(path, "y", Thresholds()).profile
         assert seen and seen[-1] == Path(path).stat().st_size
         assert with_bar.stats == plain.stats
+
+
+def test_usage_errors_are_one_line_with_exit_2():
+    for args, fragment in ((["profile", "x.csv", "--format", "xml"], "'xml' is not one of"),
+                           (["bogus"], "No such command 'bogus'"),
+                           (["lint", "--fail-on", "fatal"], "'fatal' is not one of")):
+        result = run(args)
+        assert_input_error(result, fragment, "--help'")
