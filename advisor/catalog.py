@@ -81,6 +81,22 @@ class Catalog:
                 return index[(None, key)]
         return None
 
+    def weighted_variant(self, entry_id: str, spelling: str) -> str | None:
+        """The class-weighted entry written the same way ('nn.BCEWithLogitsLoss' with a
+        pos_weight is weighted_bce), for a config whose loss carries a weight argument."""
+        entry = self.losses.get(entry_id)
+        if entry is None or entry.weighted:
+            return None
+        key = normalize_name(spelling, strip_params=True)
+        for other in sorted(self.losses.values(), key=lambda e: e.order):
+            if not other.weighted or not set(other.tasks) & set(entry.tasks):
+                continue
+            names = {normalize_name(n, strip_params=True) for sp in other.frameworks.values()
+                     for n in (sp.name, *sp.aliases)}
+            if key in names:
+                return other.id
+        return None
+
     def frameworks_of(self, kind: str, spelling: str) -> set[str]:
         """Frameworks that spell a loss or metric this way (for guessing a config's)."""
         index = _alias_index(self, kind)

@@ -102,3 +102,10 @@ def test_weighted_entries_name_their_weight_argument():
     for entry in CATALOG.losses.values():
         if entry.weighted:
             assert all(s.weight_arg for s in entry.frameworks.values()), entry.id
+
+
+def test_weighted_variants_come_from_the_catalog():
+    assert CATALOG.weighted_variant("bce", "torch.nn.BCEWithLogitsLoss") == "weighted_bce"
+    assert CATALOG.weighted_variant("cce", "nn.CrossEntropyLoss") == "weighted_cce"
+    assert CATALOG.weighted_variant("bce", "binary_weighted_cross_entropy") == "weighted_bce"
+    assert CATALOG.weighted_variant("mse", "nn.MSELoss") is None

@@ -195,3 +195,19 @@ def test_pre_commit_hook_definition_runs_the_cli():
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     hook = next(h for h in hooks if h["id"] == "lossadvisor-lint")
     assert hook["entry"] == "lossadvisor lint" and hook["language"] == "python"
+
+
+def test_tool_config_lists_more_configs(tmp_path, monkeypatch):
+    import shutil
+
+    shutil.copy(FIXTURES / "lightgbm_bad.conf", tmp_path / "train.conf")
+    (tmp_path / "train.conf").write_text(
+        (FIXTURES / "lightgbm_bad.conf").read_text().replace(
+            "../../../sample_data/", str(SAMPLES) + "/"))
+    (tmp_path / "lossadvisor.toml").write_text('configs = ["train.conf"]\n')
+    monkeypatch.chdir(tmp_path)
+    result = run(["lint", "--format", "json"])
+    doc = json.loads(result.stdout)
+    assert {f["path"] for f in doc["findings"]} == {"train.conf"}
+    assert {f["rule"] for f in doc["findings"]} == {"LNT103", "LNT104", "LNT119"}
+    assert doc["summary"]["files"] == 2 and result.exit_code == 1

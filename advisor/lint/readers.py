@@ -434,10 +434,8 @@ def _setting(kind: str, value: Any, line: int, col: int, key: str, framework: st
     canonical = catalog.lookup(kind, name, framework)
     if canonical is None and framework is not None:
         canonical = catalog.lookup(kind, name)
-    if kind == "loss" and canonical in ("bce", "cce", "multilabel_bce") and _weighted(args):
-        weighted = {"bce": "weighted_bce", "cce": "weighted_cce",
-                    "multilabel_bce": "weighted_multilabel_bce"}
-        canonical = weighted[canonical]
+    if kind == "loss" and canonical and _weighted(args):
+        canonical = catalog.weighted_variant(canonical, name) or canonical
     return Setting(name, line, col, key, canonical, args, framework)
 
 
