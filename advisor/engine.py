@@ -13,7 +13,7 @@ from typing import Any
 
 from advisor import template
 from advisor.catalog import Catalog
-from advisor.ruleset import Rule, RuleSet
+from advisor.ruleset import RuleSet
 
 
 @dataclass
@@ -102,7 +102,3 @@ def snippet(advice: Advice, ruleset: RuleSet, framework: str, facts: dict[str, A
         if code:
             return rec.id, template.render(code, facts)
     return None
-
-
-def fired_rules(advice: Advice, ruleset: RuleSet) -> list[Rule]:
-    return [rule for rule in ruleset.rules if rule.id in advice.fired]

@@ -52,13 +52,6 @@ def quantile(ordered: np.ndarray, q: float) -> float:
     return low * (1 - fraction) + high * fraction  # no overflow near the float limits
 
 
-def skewness(values: np.ndarray) -> float:
-    """Fisher-Pearson skewness of unsorted values (0 for constant input)."""
-    if values.shape[0] == 0:
-        return 0.0
-    return moments(values, float(values.min()), float(values.max()))[2]
-
-
 BLOCK = 1 << 20
 """Elements per block for passes that would otherwise allocate full-size temporaries."""
 

@@ -151,20 +151,3 @@ def _shape(value: Any, memo: dict[int, tuple[int, int]], level: int) -> tuple[in
             break
     memo[key] = (size, depth)
     return size, depth
-
-
-def read_yaml_file(path: str) -> Any:
-    """Read and parse a YAML file, with the size bound checked before reading it whole."""
-    import os
-
-    try:
-        size = os.path.getsize(path)
-        if size > MAX_BYTES:
-            raise InputError(f"larger than {MAX_BYTES // (1024 * 1024)} MiB", path)
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read ({exc.strerror})", path) from None
-    return load_yaml(text, path)
