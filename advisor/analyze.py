@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from advisor.column import to_target_column
 from advisor.io import Dataset, TableSource, open_table
@@ -53,7 +54,7 @@ def analyze(
     target: str | None,
     thresholds: Thresholds,
     task: str | None = None,
-    stdin=None,
+    stdin: BinaryIO | None = None,
     stream: bool | None = None,
     progress: Callable[[TableSource], Callable[[int], None] | None] | None = None,
 ) -> Analysis:

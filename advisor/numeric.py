@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 def moments(
@@ -160,7 +164,7 @@ def histogram_sorted(ordered: np.ndarray, edges: np.ndarray) -> np.ndarray:
     return np.diff(np.append(positions, end))
 
 
-def float64_from_arrow(column) -> np.ndarray:
+def float64_from_arrow(column: pa.ChunkedArray) -> np.ndarray:
     """The non-null values of a numeric Arrow column as one float64 numpy array.
 
     Reads the Arrow buffers directly and converts integers while copying into the one output

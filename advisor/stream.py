@@ -328,7 +328,8 @@ def stream_target(source: TableSource, names: list[str],
             continue  # a later value needed a wider type: start again with it
 
 
-def _one_pass(source: TableSource, names: list[str], on_batch) -> tuple[int, list]:
+def _one_pass(source: TableSource, names: list[str],
+              on_batch: Callable[[], None] | None) -> tuple[int, list]:
     import pyarrow as pa
     import pyarrow.compute as pc
 

@@ -273,7 +273,14 @@ def lint_paths(
     return result
 
 
-def _profile_facts(model, data, target, thresholds, cache, result) -> dict[str, Any] | None:
+def _profile_facts(
+    model: ModelConfig,
+    data: str | None,
+    target: str | None,
+    thresholds: Any,
+    cache: dict[tuple[str, str | None], dict[str, Any]],
+    result: LintResult,
+) -> dict[str, Any] | None:
     data_path = data or (model.data.value if model.data else None)
     if not data_path:
         return None

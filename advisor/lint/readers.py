@@ -10,6 +10,7 @@ config are relative to that config file.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -137,7 +138,14 @@ def read_tool_config(path: Path, text: str, catalog: Catalog) -> list[ModelConfi
     return out or [base]
 
 
-def _tool_model(path, data, pos, keys, catalog, lines) -> ModelConfig:
+def _tool_model(
+    path: Path,
+    data: dict[str, Any],
+    pos: Callable[..., tuple[int, int]],
+    keys: tuple[str, ...],
+    catalog: Catalog,
+    lines: list[str],
+) -> ModelConfig:
     model = ModelConfig(path=str(path), dialect="lossadvisor", lines=lines)
     framework = data.get("framework")
     model.framework = str(framework) if framework else None
