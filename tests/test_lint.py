@@ -211,3 +211,46 @@ def test_tool_config_lists_more_configs(tmp_path, monkeypatch):
     assert {f["path"] for f in doc["findings"]} == {"train.conf"}
     assert {f["rule"] for f in doc["findings"]} == {"LNT103", "LNT104", "LNT119"}
     assert doc["summary"]["files"] == 2 and result.exit_code == 1
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_keys = st.sampled_from(["loss", "metrics", "objective", "eval_metric", "criterion", "_target_",
+                         "class_path", "init_args", "data", "target", "is_unbalance",
+                         "from_logits", "layers", "config", "activation", "x", "output_features",
+                         "type", "name", "learner"])
+_leaves = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.floats(allow_nan=False),
+                    st.sampled_from(["mse", "binary:logistic", "nn.BCELoss", "auc", "sigmoid",
+                                     "torch.nn.CrossEntropyLoss", "", "binary", "number"]),
+                    st.text(max_size=6))
+_trees = st.recursive(_leaves, lambda children: st.one_of(
+    st.lists(children, max_size=4), st.dictionaries(_keys, children, max_size=5)), max_leaves=25)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                   HealthCheck.function_scoped_fixture])
+@given(_trees, st.sampled_from([".json", ".yaml"]))
+def test_any_config_tree_reads_cleanly(tmp_path, tree, suffix):
+    """Whatever shape a config has, lint reads it or refuses it with exit 2, never a crash."""
+    path = tmp_path / f"fuzz{suffix}"
+    path.write_text(json.dumps(tree))
+    result = run(["lint", str(path), "--format", "json"])
+    assert result.exit_code in (0, 1, 2), result.stderr
+    if result.exit_code == 2:
+        assert result.stderr.startswith("lossadvisor: error: ")
+    else:
+        json.loads(result.stdout)
+
+
+@settings(max_examples=100, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(["objective", "metric", "is_unbalance", "label",
+                                            "scale_pos_weight", "num_class", "data", "x"]),
+                          st.text(alphabet="abcdefgh_:,0123456789 ", max_size=12)), max_size=8))
+def test_any_lightgbm_conf_reads_cleanly(tmp_path, pairs):
+    path = tmp_path / "train.conf"
+    path.write_text("".join(f"{k} = {v}\n" for k, v in pairs))
+    result = run(["lint", str(path), "--format", "json"])
+    assert result.exit_code in (0, 1, 2), result.stderr
+    assert "Traceback" not in result.stderr
