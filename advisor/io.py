@@ -228,18 +228,11 @@ class TableSource:
     def _options(self, wanted: list[str], types: dict[str, pa.DataType] | None, block: int):
         import pyarrow.csv as pcsv
 
-        bad_rows: list[str] = []
-
-        def on_bad_row(row: pcsv.InvalidRow) -> str:
-            bad_rows.append(row.text)
-            return "error"
-
         return (
             pcsv.ReadOptions(encoding=self.encoding, block_size=block),
             pcsv.ParseOptions(
                 delimiter=self.delimiter,
                 newlines_in_values=self.quoted_newlines,
-                invalid_row_handler=on_bad_row,
             ),
             pcsv.ConvertOptions(
                 include_columns=wanted,

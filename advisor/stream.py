@@ -347,7 +347,8 @@ def _one_pass(source: TableSource, names: list[str],
                 counted = pc.value_counts(array)
                 column.add_text(counted.field("values").to_pylist(),
                                 counted.field("counts").to_pylist(), len(array))
-                one_hot = False if one_hot else one_hot
+                if one_hot is not None:
+                    one_hot = False  # text labels are never one-hot indicator columns
                 continue
             chunked = pa.chunked_array([array])
             values = numeric.float64_from_arrow(chunked)

@@ -286,10 +286,6 @@ def _infer_multi(columns: list[TargetColumn], where: str) -> TaskDecision:
     )
 
 
-def _is_zero_one(column: TargetColumn) -> bool:
-    return column.zero_one()
-
-
 def _levels_text(levels: list, limit: int = 6) -> str:
     shown = ", ".join(label_text(v) for v in levels[:limit])
     return shown + (", ..." if len(levels) > limit else "")
@@ -330,7 +326,7 @@ def check_task(
                     f"--task binary needs one column with two values; '{c.name}' has {k}",
                     where,
                 )
-    if task == "multilabel" and (len(columns) < 2 or not all(map(_is_zero_one, columns))):
+    if task == "multilabel" and (len(columns) < 2 or not all(c.zero_one() for c in columns)):
         raise InputError(
             "--task multilabel needs several 0/1 target columns (--target a,b,c)", where
         )

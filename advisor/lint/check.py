@@ -204,7 +204,7 @@ def lint_model(
 def _location(rule: Rule, model: ModelConfig, facts: dict[str, Any]) -> tuple[int, int]:
     """Point at the offending key: the rule's ``applies_to`` setting, narrowed to the metric
     the rule is about when it names one."""
-    target = rule_applies_to(rule)
+    target = rule.applies_to or "loss"
     if "unknown_names" in referenced_facts(rule.when):
         unknown = [s for s in [model.loss, *model.metrics] if s is not None and not s.canonical]
         if unknown:
@@ -222,10 +222,6 @@ def _location(rule: Rule, model: ModelConfig, facts: dict[str, Any]) -> tuple[in
     if first is not None:
         return first.line, first.col
     return 1, 1
-
-
-def rule_applies_to(rule: Rule) -> str:
-    return rule.applies_to or "loss"
 
 
 def _metric_focus(rule: Rule, facts: dict[str, Any]) -> set[str]:

@@ -299,7 +299,7 @@ class _TreeWalker:
                     if isinstance(value, dict):
                         self.walk(value, keys + (str(key),))
                 elif lowered in METRIC_KEYS and _is_setting(value, allow_list=True):
-                    self.metrics(node, key, value, (line, col), keys)
+                    self.metrics(str(key), value, (line, col))
                 elif lowered in OPTION_KEYS and not isinstance(value, (dict, list)):
                     self.model.options.setdefault(OPTION_KEYS[lowered],
                                                   Located(value, line, col, str(key)))
@@ -328,18 +328,19 @@ class _TreeWalker:
             for item in node:
                 self.walk(item, keys)
 
-    def metrics(self, node, key, value, start, keys) -> None:
-        items = value if isinstance(value, list) else [value]
-        if isinstance(value, str) and "," in value:
-            items = [v.strip() for v in value.split(",") if v.strip()]
-        for index, item in enumerate(items):
-            line, col = self.item_pos(value, index, start, item) if isinstance(
-                value, list) else start
-            if isinstance(value, str) and len(items) > 1:
-                found = find_text(self.lines, start[0], item)
-                line, col = found or start
-            self.model.metrics.append(_setting("metric", item, line, col, str(key),
-                                               self.hint(str(key).lower(), item), self.catalog))
+    def metrics(self, key: str, value: Any, start: tuple[int, int]) -> None:
+        """A metric key's value: one name, a comma-separated string, or a list."""
+        if isinstance(value, list):
+            located = [(item, self.item_pos(value, i, start, item))
+                       for i, item in enumerate(value)]
+        elif isinstance(value, str) and "," in value:
+            located = [(item, find_text(self.lines, start[0], item) or start)
+                       for item in (v.strip() for v in value.split(",")) if item]
+        else:
+            located = [(value, start)]
+        for item, (line, col) in located:
+            self.model.metrics.append(_setting("metric", item, line, col, key,
+                                               self.hint(key.lower(), item), self.catalog))
 
     def hint(self, key: str, value: Any) -> str | None:
         """The framework a setting belongs to, from the dialect, key names and spelling."""
