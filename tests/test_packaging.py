@@ -13,14 +13,35 @@ from conftest import ROOT, SAMPLES
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
+def build(tmp_path_factory) -> tuple[Path, str]:
+    """The wheel and the build's log (verbose, so setuptools' warnings are in it)."""
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-v",
          "-w", str(out), str(ROOT)],
-        check=True, capture_output=True,
+        check=True, capture_output=True, text=True,
     )
-    return next(out.glob("lossadvisor-*.whl"))
+    return next(out.glob("lossadvisor-*.whl")), done.stdout + done.stderr
+
+
+@pytest.fixture(scope="module")
+def wheel(build) -> Path:
+    return build[0]
+
+
+def test_build_has_no_deprecation_or_missing_package_warnings(build):
+    log = build[1]
+    assert "SetuptoolsDeprecationWarning" not in log
+    assert "is absent from the `packages` configuration" not in log
+
+
+def test_wheel_declares_its_license_and_carries_the_file(wheel):
+    archive = zipfile.ZipFile(wheel)
+    metadata = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+    text = archive.read(metadata).decode()
+    assert "License-Expression: MIT" in text
+    license_file = next(n for n in archive.namelist() if n.endswith("licenses/LICENSE"))
+    assert archive.read(license_file).decode().startswith("MIT License")
 
 
 def test_wheel_contains_rules_schema_and_catalog(wheel):

@@ -6,7 +6,9 @@ Each renderer returns a string. SARIF's ``rules[]`` comes from the same rule doc
 
 from __future__ import annotations
 
+import hashlib
 import json
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,61 @@ from advisor.render.common import cell, rule_markdown
 from advisor.ruleset import RuleSet
 
 SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
-INFORMATION_URI = "https://pypi.org/project/lossadvisor/"
+FINGERPRINT_KEY = "lossadvisorFinding/v1"
+"""partialFingerprints key; bump the version if what the hash covers ever changes."""
+
+
+@cache
+def project_urls() -> dict[str, str]:
+    """The ``[project.urls]`` of the installed distribution (empty when none are declared).
+
+    SARIF links (``informationUri``, each rule's ``helpUri``) are built only from URLs the
+    package itself declares, so a report never points at a page that does not exist.
+    """
+    from importlib.metadata import PackageNotFoundError, metadata
+
+    try:
+        entries = metadata("lossadvisor").get_all("Project-URL") or []
+    except PackageNotFoundError:
+        return {}
+    urls = {}
+    for entry in entries:
+        label, _, url = entry.partition(",")
+        urls[label.strip().lower()] = url.strip()
+    return urls
+
+
+def _driver_links() -> dict[str, str]:
+    urls = project_urls()
+    home = urls.get("homepage") or urls.get("repository") or urls.get("source")
+    return {"informationUri": home} if home else {}
+
+
+def _help_uri(rule_id: str) -> dict[str, str]:
+    """The rule's section of docs/rules.md, when the package declares where that page lives."""
+    page = project_urls().get("rules")
+    return {"helpUri": f"{page}#{rule_id.lower()}"} if page else {}
+
+
+@cache
+def _source_lines(path: str) -> tuple[str, ...]:
+    try:
+        return tuple(Path(path).read_text(encoding="utf-8", errors="replace").splitlines())
+    except OSError:
+        return ()
+
+
+def fingerprint(finding: Finding) -> str:
+    """Stable across commits that move the finding: rule, file, model and the line's text.
+
+    The line number is left out, so code scanning keeps one alert while lines above it change;
+    a file that cannot be read again falls back to the line number.
+    """
+    lines = _source_lines(finding.path)
+    text = (lines[finding.line - 1].strip() if 0 < finding.line <= len(lines)
+            else str(finding.line))
+    key = "\0".join([finding.rule, _uri(finding.path), finding.model or "", text])
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
 def summary_line(result: LintResult) -> str:
@@ -104,6 +160,7 @@ def render_sarif(result: LintResult, ruleset: RuleSet) -> str:
         rules.append({
             "id": rule.id,
             "name": rule.name,
+            **_help_uri(rule.id),
             "shortDescription": {"text": rule.summary},
             "fullDescription": {"text": rule.why},
             "help": {"text": f"{rule.why}\n\nFix: {rule.fix}" if rule.fix else rule.why,
@@ -124,6 +181,7 @@ def render_sarif(result: LintResult, ruleset: RuleSet) -> str:
                     "region": {"startLine": finding.line, "startColumn": finding.col},
                 }
             }],
+            "partialFingerprints": {FINGERPRINT_KEY: fingerprint(finding)},
         }
         if finding.suppressed_by:
             item["suppressions"] = [{
@@ -136,7 +194,7 @@ def render_sarif(result: LintResult, ruleset: RuleSet) -> str:
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": "lossadvisor", "version": __version__,
-                                "informationUri": INFORMATION_URI, "rules": rules}},
+                                **_driver_links(), "rules": rules}},
             "results": results,
         }],
     }
