@@ -14,12 +14,13 @@ from typing import Any
 
 from advisor.cache import read_rule_data, store
 from advisor.errors import InputError
+from advisor.frameworks import knowledge
 from advisor.resources import builtin_rules_dir
 
-FRAMEWORKS = ("pytorch", "keras", "sklearn", "xgboost", "lightgbm", "catboost")
-"""Frameworks a snippet can be asked for (``--framework``)."""
-EXTRA_FRAMEWORKS = ("ludwig", "torchmetrics")
-"""Frameworks whose spellings lint reads, without snippets."""
+FRAMEWORKS = knowledge().ids(snippets_only=True)
+"""Frameworks a snippet can be asked for (``--framework``), from rules/frameworks.yaml."""
+ALL_FRAMEWORKS = knowledge().ids()
+"""Every framework whose spellings the catalog may list."""
 KINDS = ("loss", "metric")
 _ENTRY_KEYS = {"id", "name", "tasks", "estimates", "frameworks", "snippets", "weighted"}
 _FRAMEWORK_KEYS = {"name", "aliases", "weight_arg"}
@@ -123,11 +124,11 @@ def normalize_name(name: str, strip_params: bool = False) -> str:
     if strip_params:
         text = re.sub(r"@.*$", "", text)
         text = re.sub(r"^([^:]+):[A-Za-z_]+=.*$", r"\1", text)
-    text = re.sub(r"\(.*\)$", "", text)
-    text = re.sub(r"^(torch\.nn\.modules\.loss\.|torch\.nn\.|tf\.keras\.losses\.|keras\.losses\.|"
-                  r"tf\.keras\.metrics\.|keras\.metrics\.|sklearn\.metrics\.|torchmetrics\.)", "",
-                  text)
-    text = re.sub(r"^nn\.", "", text)
+    if text.endswith(")") and "(" in text:
+        text = text[:text.index("(")]
+    for prefix in knowledge().name_prefixes:
+        if text.startswith(prefix):
+            text = text[len(prefix):]
     return text.lower()
 
 
@@ -135,9 +136,9 @@ _INDEX_CACHE: dict[tuple[int, str], dict] = {}
 
 
 def _alias_index(catalog: Catalog, kind: str) -> dict[tuple[str | None, str], str]:
-    key = (id(catalog), kind)
-    if key in _INDEX_CACHE:
-        return _INDEX_CACHE[key]
+    cache_key = (id(catalog), kind)
+    if cache_key in _INDEX_CACHE:
+        return _INDEX_CACHE[cache_key]
     index: dict[tuple[str | None, str], str] = {}
     entries = catalog.losses if kind == "loss" else catalog.metrics
     # Unweighted entries first: a bare 'nn.BCEWithLogitsLoss' is plain BCE until a weight
@@ -150,7 +151,7 @@ def _alias_index(catalog: Catalog, kind: str) -> dict[tuple[str | None, str], st
                 for key in (normalize_name(name), normalize_name(name, strip_params=True)):
                     index.setdefault((fw, key), entry.id)
                     index.setdefault((None, key), entry.id)
-    _INDEX_CACHE[key] = index
+    _INDEX_CACHE[cache_key] = index
     return index
 
 
@@ -195,7 +196,7 @@ def _entry(raw: Any, kind: str, order: int, where: str, problems: list[str]) -> 
         problems.append(f"{where}: unknown keys {sorted(unknown)}")
     frameworks: dict[str, Spelling] = {}
     for fw, spelling in (raw.get("frameworks") or {}).items():
-        if fw not in FRAMEWORKS + EXTRA_FRAMEWORKS:
+        if fw not in ALL_FRAMEWORKS:
             problems.append(f"{where}: unknown framework '{fw}'")
             continue
         if not isinstance(spelling, dict) or set(spelling) - _FRAMEWORK_KEYS:

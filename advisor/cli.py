@@ -22,6 +22,7 @@ from typer.core import TyperGroup
 
 from advisor import __version__
 from advisor.errors import EXIT_ERROR, EXIT_FINDINGS, InputError
+from advisor.frameworks import knowledge
 
 
 class _Group(TyperGroup):
@@ -76,13 +77,9 @@ class Format(str, Enum):
     markdown = "markdown"
 
 
-class Framework(str, Enum):
-    pytorch = "pytorch"
-    keras = "keras"
-    sklearn = "sklearn"
-    xgboost = "xgboost"
-    lightgbm = "lightgbm"
-    catboost = "catboost"
+Framework = Enum(  # type: ignore[misc]
+    "Framework", {fw: fw for fw in knowledge().ids(snippets_only=True)}, type=str)
+"""``--framework`` choices: the frameworks rules/frameworks.yaml gives snippets for."""
 
 
 def _version(value: bool) -> None:
@@ -443,6 +440,10 @@ def lint(
     fail_on: Annotated[
         Severity, typer.Option("--fail-on", help="Exit 1 on findings at or above this severity.")
     ] = Severity.warning,
+    dialect: Annotated[
+        str | None, typer.Option("--dialect", help="Read every config as this dialect instead "
+                                 "of detecting it (yaml, json, toml, lightgbm, ludwig, ...).")
+    ] = None,
     rules: RulesOption = None,
     output: OutputOption = None,
 ) -> None:
@@ -476,7 +477,7 @@ def lint(
     if fmt is None:
         fmt = LintFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else LintFormat.text
     ruleset = _load_ruleset(rules)
-    result = lint_paths(list(paths), ruleset, data, target, ignore, thresholds)
+    result = lint_paths(list(paths), ruleset, data, target, ignore, thresholds, dialect)
     for message in result.notes:
         note(message)
     emit(RENDERERS[fmt.value](result, ruleset), output)

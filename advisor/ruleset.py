@@ -37,6 +37,8 @@ SEVERITIES = ("error", "warning", "info")
 ID_PATTERN = re.compile(r"^[A-Z]{2,5}[0-9]{3}$")
 NAME_PATTERN = re.compile(r"^[a-z0-9_-]+(\.[a-z0-9_-]+)+$")
 CATALOG_FILE = "catalog.yaml"
+DATA_FILES = (CATALOG_FILE, "frameworks.yaml")
+"""Files in a rules folder that hold knowledge, not rules."""
 
 LINT_FACTS: dict[str, str] = {
     "loss": "Canonical id of the configured loss (null when none is configured).",
@@ -167,7 +169,7 @@ def load_rules(extra_dirs: list[Path] | None = None, catalog: Catalog | None = N
 
 
 def _load_dir(folder: Path, catalog: Catalog, problems: list[str], builtin: bool) -> list[Rule]:
-    files = sorted(p for p in folder.glob("*.y*ml") if p.name != CATALOG_FILE)
+    files = sorted(p for p in folder.glob("*.y*ml") if p.name not in DATA_FILES)
     if not files and not builtin:
         raise InputError("has no .yaml rule files", str(folder))
     rules: list[Rule] = []

@@ -250,14 +250,15 @@ def lint_paths(
     target: str | None,
     project_ignore: list[str],
     thresholds: Any,
+    dialect: str | None = None,
 ) -> LintResult:
     """Lint config files; ``data``/``target`` override what the configs name."""
-    from advisor.lint.readers import read_config
+    from advisor.lint.dialects import read_config
 
     result = LintResult()
     profiles: dict[tuple[str, str | None], dict[str, Any]] = {}
     for path in paths:
-        models = read_config(path, ruleset.catalog)
+        models = read_config(path, ruleset.catalog, dialect)
         result.files.append(str(path))
         for model in models:
             if model.empty():

@@ -51,3 +51,26 @@ def suppressions(lines: list[str]) -> dict[int, tuple[set[str], str]]:
             rules = {r.strip().upper() for r in match.group(1).split(",") if r.strip()}
             found[number] = (rules, match.group(2).strip())
     return found
+
+
+def split_items(lines: list[str], start: tuple[int, int], text: str, limit: int
+                ) -> list[tuple[str, tuple[int, int]]]:
+    """A comma-separated value's items with their columns on the value's line.
+
+    Searches move forward from the previous item, so a megabyte-long line costs one pass.
+    """
+    line_no, col = start
+    line = lines[line_no - 1] if 0 < line_no <= len(lines) else ""
+    offset = max(col - 1, 0)
+    out = []
+    for item in text.split(",", limit)[:limit]:
+        item = item.strip()
+        if not item:
+            continue
+        found = line.find(item, offset)
+        if found >= 0:
+            offset = found + len(item)
+            out.append((item, (line_no, found + 1)))
+        else:
+            out.append((item, start))
+    return out

@@ -9,19 +9,11 @@ import json
 import math
 from typing import Any
 
+from advisor.frameworks import knowledge
 from advisor.ruleset import Rule
 
-FRAMEWORK_LABELS = {
-    "pytorch": "PyTorch",
-    "keras": "Keras",
-    "sklearn": "scikit-learn",
-    "xgboost": "XGBoost",
-    "lightgbm": "LightGBM",
-    "catboost": "CatBoost",
-    "ludwig": "Ludwig",
-    "torchmetrics": "torchmetrics",
-}
-TABLE_FRAMEWORKS = ("pytorch", "keras", "sklearn", "xgboost", "lightgbm", "catboost")
+FRAMEWORK_LABELS = knowledge().labels()
+TABLE_FRAMEWORKS = tuple(f for f, fw in knowledge().frameworks.items() if fw.table)
 """Frameworks shown in the terminal table; JSON and Markdown list every known spelling."""
 SINGULAR = {"Losses": "Loss", "Metrics": "Metric"}
 def cell(text: Any) -> str:

@@ -1,0 +1,96 @@
+"""Framework knowledge (``rules/frameworks.yaml``): ids, labels, module prefixes, key hints,
+weight arguments and parameter aliases.
+
+One file so that adding a framework is one entry: the catalog, the CLI's ``--framework``
+choices, the renderers' labels and the lint readers all read it from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from advisor.cache import read_rule_data, store
+from advisor.errors import InputError
+from advisor.resources import builtin_rules_dir
+
+FILE = "frameworks.yaml"
+
+
+@dataclass(frozen=True)
+class Framework:
+    id: str
+    label: str
+    snippets: bool
+    table: bool
+    modules: tuple[str, ...]
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    frameworks: dict[str, Framework]
+    name_prefixes: tuple[str, ...]
+    weight_args: tuple[str, ...]
+    keys: dict[str, tuple[str, ...]]
+    options: dict[str, str]
+    lightgbm_aliases: dict[str, str]
+
+    def ids(self, snippets_only: bool = False) -> tuple[str, ...]:
+        return tuple(f for f, fw in self.frameworks.items() if fw.snippets or not snippets_only)
+
+    def labels(self) -> dict[str, str]:
+        return {f: fw.label for f, fw in self.frameworks.items()}
+
+    def of_module(self, dotted: str) -> str | None:
+        """The framework a dotted class path belongs to ('torch.nn.MSELoss' -> pytorch)."""
+        head = dotted.split(".", 1)[0].lower()
+        for fw in self.frameworks.values():
+            if head in fw.modules:
+                return fw.id
+        return None
+
+    def of_key(self, key: str) -> str | None:
+        """The framework a config key implies when nothing else names one."""
+        for fw in self.frameworks.values():
+            if key in fw.keys:
+                return fw.id
+        return None
+
+
+@lru_cache(maxsize=1)
+def knowledge() -> Knowledge:
+    """Load and check ``rules/frameworks.yaml``; a malformed file is an input error."""
+    path = builtin_rules_dir() / FILE
+    data, key = read_rule_data(path)
+    try:
+        found = _build(data)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise InputError(f"malformed framework file ({exc})", str(path)) from None
+    store(key, data)
+    return found
+
+
+def _build(data: Any) -> Knowledge:
+    frameworks = {
+        str(fid): Framework(
+            id=str(fid), label=str(raw["label"]), snippets=bool(raw.get("snippets", False)),
+            table=bool(raw.get("table", False)),
+            modules=tuple(str(m) for m in raw.get("modules", ())),
+            keys=tuple(str(k) for k in raw.get("keys", ())),
+        )
+        for fid, raw in data["frameworks"].items()
+    }
+    keys = {str(k): tuple(str(v) for v in values) for k, values in data["keys"].items()
+            if k != "options"}
+    aliases = {str(alias).lower(): str(name)
+               for name, spellings in data["lightgbm_aliases"].items() for alias in spellings}
+    return Knowledge(
+        frameworks=frameworks,
+        name_prefixes=tuple(str(p) for p in data["name_prefixes"]),
+        weight_args=tuple(str(a) for a in data["weight_args"]),
+        keys=keys,
+        options={str(k): str(v) for k, v in data["keys"]["options"].items()},
+        lightgbm_aliases=aliases,
+    )

@@ -1,0 +1,25 @@
+"""JSON configs (Keras compile configs, XGBoost saved models and parameters): parsed as JSON,
+loss and metric keys found by name anywhere in the tree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from advisor.catalog import Catalog
+from advisor.lint.model import ModelConfig
+from advisor.lint.parse import parse_json
+from advisor.lint.tree import read_tree
+
+NAME = "json"
+SUMMARY = ("the same keys as YAML; a Keras compile config's `loss` (string or serialized class "
+           "with `from_logits`), `metrics` and last-layer activation; an XGBoost saved model's "
+           "`learner.objective.name`")
+EXAMPLE = '{"loss": {"class_name": "BinaryCrossentropy", "config": {"from_logits": true}}}'
+
+
+def detect(path: Path, text: str) -> bool:
+    return path.suffix.lower() == ".json" or text.lstrip()[:1] in ("{", "[")
+
+
+def read(path: Path, text: str, catalog: Catalog) -> list[ModelConfig]:
+    return [read_tree(path, parse_json(text, str(path)), text, catalog, NAME)]

@@ -1,0 +1,25 @@
+"""YAML configs (Hydra, Lightning CLI, XGBoost/Keras parameters and similar): loss and metric
+keys found by name anywhere in the tree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from advisor.catalog import Catalog
+from advisor.lint.model import ModelConfig
+from advisor.lint.parse import parse_yaml
+from advisor.lint.tree import read_tree
+
+NAME = "yaml"
+SUMMARY = ("keys `loss`, `loss_fn`, `criterion`, `objective`, `loss_function`, `metrics`, "
+           "`metric`, `eval_metric`, `scoring` anywhere in the tree; strings, class paths, Hydra "
+           "`_target_` and Lightning `class_path`/`init_args` mappings, lists, metric mappings")
+EXAMPLE = "criterion: {_target_: torch.nn.BCEWithLogitsLoss, pos_weight: 10}"
+
+
+def detect(path: Path, text: str) -> bool:
+    return path.suffix.lower() in (".yaml", ".yml")
+
+
+def read(path: Path, text: str, catalog: Catalog) -> list[ModelConfig]:
+    return [read_tree(path, parse_yaml(text, str(path)), text, catalog, NAME)]
