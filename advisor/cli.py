@@ -48,7 +48,7 @@ class _Group(TyperGroup):
             ctx = getattr(exc, "ctx", None)
             hint = f"; see '{ctx.command_path} --help'" if ctx is not None else ""
             message = exc.format_message().rstrip(".")
-            typer.echo(f"lossadvisor: error: {message}{hint}", err=True)
+            say(f"lossadvisor: error: {message}{hint}")
             sys.exit(getattr(exc, "exit_code", EXIT_ERROR))
         sys.exit(result if isinstance(result, int) else 0)
 
@@ -57,7 +57,7 @@ class _Group(TyperGroup):
             return super().invoke(ctx)
         except InputError as exc:
             for line in exc.one_line().splitlines():
-                typer.echo(f"lossadvisor: error: {line}", err=True)
+                say(f"lossadvisor: error: {line}")
             raise typer.Exit(EXIT_ERROR) from None
 
 
@@ -99,8 +99,16 @@ def _main(
 
 
 # -- shared helpers ------------------------------------------------------------------------
+def say(message: str) -> None:
+    """Every line lossadvisor writes to stderr: it quotes input, so control characters in it
+    are made visible here, once, instead of reaching the terminal."""
+    from advisor.render.visible import visible
+
+    typer.echo(visible(message), err=True)
+
+
 def note(message: str) -> None:
-    typer.echo(f"lossadvisor: {message}", err=True)
+    say(f"lossadvisor: {message}")
 
 
 def _is_tty(stream: Any) -> bool:
@@ -481,7 +489,7 @@ def lint(
     for message in result.notes:
         note(message)
     emit(RENDERERS[fmt.value](result, ruleset), output)
-    typer.echo(summary_line(result), err=True)
+    say(summary_line(result))
     if any(severity_at_least(f.severity, fail_on.value) for f in result.findings):
         raise typer.Exit(EXIT_FINDINGS)
 

@@ -1,10 +1,11 @@
-"""JSON output: the document as is, in its fixed key order."""
+"""JSON output: the document as is, in its fixed key order, no control character raw."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+from advisor.render.visible import dump_json
 
 
 def render_json(doc: Any) -> str:
-    return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return dump_json(doc)

@@ -2,12 +2,14 @@
 
 Each renderer returns a string. SARIF's ``rules[]`` comes from the same rule documentation as
 ``lossadvisor explain``, so code scanning shows the why and the references next to an alert.
+Findings quote config values and paths: the text, github and markdown renderers show them with
+their control characters made visible, and the JSON ones escape every control character.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ from typing import Any
 from advisor import __version__
 from advisor.lint.check import Finding, LintResult
 from advisor.render.common import cell, rule_markdown
+from advisor.render.visible import dump_json, visible
 from advisor.ruleset import RuleSet
 
 SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -58,7 +61,7 @@ def _help_uri(rule_id: str) -> dict[str, str]:
 def _source_lines(path: str) -> tuple[str, ...]:
     try:
         return tuple(Path(path).read_text(encoding="utf-8", errors="replace").splitlines())
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in the path
         return ()
 
 
@@ -93,7 +96,20 @@ def summary_line(result: LintResult) -> str:
     return "; ".join(parts)
 
 
+def _visible(finding: Finding) -> Finding:
+    return replace(finding, path=visible(finding.path), message=visible(finding.message),
+                   fix=visible(finding.fix), reason=visible(finding.reason),
+                   model=None if finding.model is None else visible(finding.model))
+
+
+def _shown(result: LintResult) -> LintResult:
+    """The result as a terminal or a pull-request page may show it."""
+    return replace(result, findings=[_visible(f) for f in result.findings],
+                   suppressed=[_visible(f) for f in result.suppressed])
+
+
 def render_text(result: LintResult, ruleset: RuleSet) -> str:
+    result = _shown(result)
     lines = [f"{f.path}:{f.line}:{f.col}: {f.rule} [{f.severity}] {f.message}"
              for f in result.findings]
     return "\n".join(lines) + ("\n" if lines else "")
@@ -128,7 +144,7 @@ def render_json(result: LintResult, ruleset: RuleSet) -> str:
         "skipped": [{"rule": s.rule, "path": s.path, "reason": s.reason}
                     for s in result.skipped],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return dump_json(doc)
 
 
 def _escape_data(text: str) -> str:
@@ -142,6 +158,7 @@ def _escape_property(text: str) -> str:
 def render_github(result: LintResult, ruleset: RuleSet) -> str:
     """GitHub Actions workflow commands: one annotation per finding."""
     levels = {"error": "error", "warning": "warning", "info": "notice"}
+    result = _shown(result)
     lines = []
     for f in result.findings:
         title = _escape_property(f"{f.rule} {f.name}")
@@ -198,7 +215,7 @@ def render_sarif(result: LintResult, ruleset: RuleSet) -> str:
             "results": results,
         }],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return dump_json(doc)
 
 
 def _uri(path: str) -> str:
@@ -213,6 +230,7 @@ def _uri(path: str) -> str:
 
 
 def render_markdown(result: LintResult, ruleset: RuleSet) -> str:
+    result = _shown(result)
     lines = ["# lossadvisor lint", "", summary_line(result), ""]
     if result.findings:
         lines += ["| Location | Rule | Severity | Message |", "|---|---|---|---|"]

@@ -1,13 +1,18 @@
-"""Markdown output, for pull-request comments, wikis and CI job summaries."""
+"""Markdown output, for pull-request comments, wikis and CI job summaries.
+
+Input-derived text has its control characters made visible first, as in the terminal table.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from advisor.render.common import FRAMEWORK_LABELS, SINGULAR, cell
+from advisor.render.visible import visible_tree
 
 
 def render_markdown(doc: dict[str, Any]) -> str:
+    doc = visible_tree(doc, keep_layout=frozenset({"code"}))
     lines: list[str] = []
     if doc.get("dataset"):
         data = doc["dataset"]

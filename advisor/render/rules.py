@@ -1,12 +1,14 @@
 """Rule documentation for ``rules``, ``explain``, ``traits`` and the generated docs/rules.md.
 
 One source (the rule files) feeds the terminal, JSON, Markdown and, for lint rules, SARIF's
-``rules[]``, so the documentation cannot drift from what the engine runs.
+``rules[]``, so the documentation cannot drift from what the engine runs. A user's rule files are
+untrusted text: the terminal and Markdown views show them with control characters made visible.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from rich import box
@@ -16,7 +18,20 @@ from rich.text import Text
 
 from advisor.render.common import cell, clean, describe, rule_markdown
 from advisor.render.table import to_text
-from advisor.ruleset import Rule, RuleSet
+from advisor.render.visible import dump_json, visible, visible_tree
+from advisor.ruleset import AvoidEffect, Rule, RuleSet
+
+
+def shown(rule: Rule) -> Rule:
+    """The rule with every text made safe for a terminal or a Markdown page."""
+    return replace(
+        rule, id=visible(rule.id), name=visible(rule.name), summary=visible(rule.summary),
+        why=visible(rule.why, keep_layout=True), references=[visible(r) for r in rule.references],
+        when=visible_tree(rule.when), rationale=visible(rule.rationale),
+        source=visible(rule.source), message=visible(rule.message), fix=visible(rule.fix),
+        example=visible(rule.example, keep_layout=True),
+        avoid=[AvoidEffect(visible(a.id), a.kind, visible(a.reason)) for a in rule.avoid],
+    )  # examples are shown as JSON with ASCII escapes, which is safe already
 
 
 def rule_dict(rule: Rule) -> dict[str, Any]:
@@ -52,7 +67,8 @@ def render_rule_list(ruleset: RuleSet, fmt: str, kind: str | None = None) -> str
     if fmt == "json":
         items = [{"id": r.id, "name": r.name, "kind": r.kind, "severity": r.severity,
                   "summary": r.summary} for r in rules]
-        return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+        return dump_json(items)
+    rules = [shown(r) for r in rules]
     if fmt == "markdown":
         return rules_table_markdown(rules)
     table = Table(box=box.SIMPLE_HEAVY, expand=True)
@@ -86,17 +102,19 @@ def rules_reference_markdown(ruleset: RuleSet) -> str:
         "| Id | Name | Kind | Summary |",
         "|---|---|---|---|",
     ]
-    for r in ruleset.rules:
+    rules = [shown(r) for r in ruleset.rules]
+    for r in rules:
         kind = r.kind if r.kind == "recommend" else f"lint ({r.severity})"
         lines.append(f"| [{r.id}](#{r.id.lower()}) | `{r.name}` | {kind} | {cell(r.summary)} |")
-    for r in ruleset.rules:
+    for r in rules:
         lines += ["", rule_markdown(r, level=2).rstrip("\n")]
     return "\n".join(lines) + "\n"
 
 
 def render_rule(rule: Rule, fmt: str) -> str:
     if fmt == "json":
-        return json.dumps(rule_dict(rule), indent=2, ensure_ascii=False) + "\n"
+        return dump_json(rule_dict(rule))
+    rule = shown(rule)
     if fmt == "markdown":
         return rule_markdown(rule)
     grid = Table.grid(padding=(0, 2))
@@ -126,7 +144,7 @@ def render_rule(rule: Rule, fmt: str) -> str:
         label = "Fires on" if example.fires else "Quiet on"
         grid.add_row(label, Text(json.dumps(clean(example.facts), sort_keys=True)))
     source = "" if rule.builtin else f" (from {rule.source})"
-    panel = Panel(grid, title=f"{rule.id} {rule.name}{source}", title_align="left",
+    panel = Panel(grid, title=Text(f"{rule.id} {rule.name}{source}"), title_align="left",
                   box=box.ROUNDED)
     return to_text([panel], 110, False)
 
@@ -144,7 +162,7 @@ def render_vocabulary(thresholds: Any, fmt: str) -> str:
             "statistics": STATISTICS,
             "thresholds": {k: {"value": values[k], "help": help_text[k]} for k in values},
         }
-        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        return dump_json(doc)
     if fmt == "markdown":
         lines = ["## Traits", "", "| Trait | Meaning |", "|---|---|"]
         lines += [f"| `{k}` | {cell(v)} |" for k, v in TRAITS.items()]

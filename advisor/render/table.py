@@ -2,7 +2,8 @@
 
 Everything comes from the result document, so the terminal shows exactly what JSON exports.
 User-controlled text (paths, column and class names) goes into rich ``Text`` objects, never into
-markup, so a column called ``[red]`` prints as written.
+markup, so a column called ``[red]`` prints as written, and its control characters are made
+visible first (:mod:`advisor.render.visible`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from advisor.render.common import FRAMEWORK_LABELS, SINGULAR, TABLE_FRAMEWORKS
+from advisor.render.visible import visible_tree
 
 BAR_WIDTH = 36
 MAX_BARS = 12
@@ -36,6 +38,7 @@ def to_text(renderables: list[Any], width: int, color: bool) -> str:
 
 
 def render_table(doc: dict[str, Any], width: int = 100, color: bool = False) -> str:
+    doc = visible_tree(doc, keep_layout=frozenset({"code"}))
     parts: list[Any] = []
     if doc.get("dataset"):
         parts.append(_profile_panel(doc))
@@ -50,8 +53,8 @@ def render_table(doc: dict[str, Any], width: int = 100, color: bool = False) -> 
     if doc.get("snippet"):
         s = doc["snippet"]
         label = FRAMEWORK_LABELS.get(s["framework"], s["framework"])
-        parts.append(Panel(Text(s["code"]), title=f"{label}: {s['loss']}", title_align="left",
-                           box=box.ROUNDED))
+        parts.append(Panel(Text(s["code"]), title=Text(f"{label}: {s['loss']}"),
+                           title_align="left", box=box.ROUNDED))
     return to_text(parts, width, color)
 
 
@@ -182,7 +185,7 @@ def _avoid(items: list[dict[str, Any]]) -> Table:
     table.add_column("Rules", no_wrap=True)
     for item in items:
         table.add_row(
-            item["kind"], Text(f"{item['name']} ({item['id']})"),
+            Text(item["kind"]), Text(f"{item['name']} ({item['id']})"),
             Text("\n".join(item["rationale"])), Text("\n".join(item["rules"])),
         )
     return table
