@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from advisor.ruleset import DATA_FILES
+
 ROOT = Path(__file__).resolve().parent.parent
 CATEGORIES = ("traceback", "hang", "crash", "bad-exit", "input-modified", "raw-control")
 """What counts as a broken promise; every other outcome is fine."""
@@ -70,7 +72,7 @@ def _material() -> dict[str, Any]:
             configs[path.name] = path.read_text(encoding="utf-8")
     rules = {}
     for path in sorted((ROOT / "rules").glob("*.yaml")):
-        if path.name != "catalog.yaml":
+        if path.name not in DATA_FILES:
             rules[path.name] = path.read_text(encoding="utf-8")
     return {"samples": samples, "configs": configs, "rules": rules}
 
