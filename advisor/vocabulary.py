@@ -10,10 +10,14 @@ from __future__ import annotations
 TASKS = ("binary", "multiclass", "multilabel", "regression", "count")
 """The tasks a table's target can show."""
 
+CONTEXT_TASKS = ("ranking", "survival")
+"""Tasks a target shows only with its context column: ``--group`` (rows grouped into queries)
+makes ``ranking``, ``--censor`` (an event indicator) makes ``survival``."""
+
 EXTRA_TASKS = ("segmentation", "detection", "metric_learning", "generative")
 """Tasks no CSV target can show; ``recommend --task`` accepts them."""
 
-ALL_TASKS = TASKS + EXTRA_TASKS
+ALL_TASKS = TASKS + CONTEXT_TASKS + EXTRA_TASKS
 
 TRAITS: dict[str, str] = {
     "imbalanced": "Classes (or labels) are unevenly represented: majority/minority ratio or "
@@ -39,6 +43,14 @@ TRAITS: dict[str, str] = {
     "multi_output": "Several target columns are predicted together.",
     "missing_target": "Some rows have no target value; they were dropped.",
     "small_sample": "Few labelled rows: R², per-class metrics and learned weights are unstable.",
+    # context columns (advisor/context.py)
+    "binary_relevance": "Ranking: relevance is 0/1 (relevant or not).",
+    "graded_relevance": "Ranking: relevance has more than two ordered levels.",
+    "uninformative_groups": "Ranking: some groups have one item or one relevance level, so "
+    "pairwise and listwise losses get nothing from them.",
+    "has_exposure": "Counts observed over unequal exposure (--exposure): the target is a rate "
+    "times the exposure.",
+    "censored": "Survival: some durations are censored (the event had not happened yet).",
 }
 """Every trait a profile can carry, with what it means. Rules may only name these."""
 
@@ -106,14 +118,47 @@ STATISTICS: dict[str, str] = {
     "dispersion_index": "Variance / mean (1 for Poisson).",
     # multi-output
     "n_outputs": "Number of target columns (multi-output regression).",
+    # ranking (--group)
+    "n_groups": "Ranking: number of groups (queries).",
+    "group_size_min": "Ranking: items in the smallest group.",
+    "group_size_median": "Ranking: median items per group.",
+    "group_size_max": "Ranking: items in the largest group.",
+    "singleton_groups": "Ranking: groups with a single item.",
+    "groups_without_relevant": "Ranking: groups in which no item is relevant (all at the lowest "
+    "level).",
+    "n_uninformative_groups": "Ranking: groups with one item or one relevance level (no pair "
+    "to order).",
+    "uninformative_group_fraction": "Ranking: share of groups that are uninformative.",
+    "relevance_levels": "Ranking: number of distinct relevance levels.",
+    "relevant_fraction": "Ranking: share of items above the lowest relevance level.",
+    "ndcg_k": "Ranking: a cut-off k for NDCG@k/MAP@k from the group sizes (the median group "
+    "size, at most 10).",
+    # exposure (--exposure)
+    "exposure_min": "Exposure: smallest exposure.",
+    "exposure_median": "Exposure: median exposure.",
+    "exposure_max": "Exposure: largest exposure.",
+    "exposure_total": "Exposure: total exposure.",
+    "rate_mean": "Exposure: total count / total exposure (the pooled rate).",
+    "rate_dispersion": "Exposure: Pearson dispersion of the counts around the pooled rate times "
+    "each row's exposure (1 for Poisson).",
+    # censoring (--censor)
+    "n_events": "Survival: rows whose event was observed.",
+    "n_censored": "Survival: censored rows (event not observed).",
+    "censored_fraction": "Survival: share of rows that are censored.",
+    "duration_median_event": "Survival: median duration of rows with an event.",
+    "duration_median_censored": "Survival: median duration of censored rows.",
 }
 """Every statistic a profile can carry. Rule conditions and templates may only name these."""
 
 FACTS: dict[str, str] = {
-    "task": "The task: binary, multiclass, multilabel, regression, count, or a task given to "
-    "`recommend` (segmentation, detection, metric_learning, generative).",
+    "task": "The task: binary, multiclass, multilabel, regression, count; ranking (with "
+    "--group) or survival (with --censor); or a task given to `recommend` (segmentation, "
+    "detection, metric_learning, generative).",
     "has_data": "True when the facts come from a profiled dataset, false for `recommend`.",
     "traits": "The set of traits.",
+    "group_column": "The --group column (query id), null when none was given.",
+    "exposure_column": "The --exposure column, null when none was given.",
+    "censor_column": "The --censor column (event indicator), null when none was given.",
 }
 """Facts other than statistics that rule conditions can name."""
 

@@ -109,3 +109,40 @@ def test_weighted_variants_come_from_the_catalog():
     assert CATALOG.weighted_variant("cce", "nn.CrossEntropyLoss") == "weighted_cce"
     assert CATALOG.weighted_variant("bce", "binary_weighted_cross_entropy") == "weighted_bce"
     assert CATALOG.weighted_variant("mse", "nn.MSELoss") is None
+
+
+CONTEXT_NAMES = ROOT / "tests" / "fixtures" / "docs" / "context-framework-names.md"
+CONTEXT_ENTRIES = {"poisson_offset", "tweedie_offset"}
+"""Entries outside the ranking and survival tasks whose offset arguments are documented there."""
+
+
+def test_ranking_and_survival_names_are_backed_by_the_frameworks_docs():
+    """Every spelling of a ranking or survival entry, and every offset argument, has a row in
+    the fixture that names the documentation it was checked against (entries shared with other
+    tasks are backed by the shared reference above)."""
+    rows = {}
+    for line in CONTEXT_NAMES.read_text(encoding="utf-8").splitlines():
+        found = re.match(r"^\| `([^`]+)` \| ([^|]+) \| (.+) \|$", line)
+        if found:
+            rows[found.group(1)] = found.group(3)
+    unbacked = []
+    for kind, entry_id, fw, name in spellings():
+        entry = CATALOG.get(kind, entry_id)
+        if not (set(entry.tasks) <= {"ranking", "survival"} or entry_id in CONTEXT_ENTRIES):
+            continue
+        if entry_id in CONTEXT_ENTRIES:
+            name = entry.frameworks[fw].weight_arg or name
+        if name not in rows and not (fw == "sklearn" and hasattr(sklearn.metrics, name)):
+            unbacked.append((entry_id, fw, name))
+    assert unbacked == []
+    assert all(source.strip() for source in rows.values())
+
+
+def test_snippets_read_only_known_statistics():
+    from advisor.template import fields
+    from advisor.vocabulary import STATISTICS
+
+    for entry in [*CATALOG.losses.values(), *CATALOG.metrics.values()]:
+        for framework, code in entry.snippets.items():
+            unknown = {name for name, _spec in fields(code)} - set(STATISTICS)
+            assert not unknown, (entry.id, framework, unknown)
