@@ -22,8 +22,12 @@ FRAMEWORKS = knowledge().ids(snippets_only=True)
 ALL_FRAMEWORKS = knowledge().ids()
 """Every framework whose spellings the catalog may list."""
 KINDS = ("loss", "metric")
-_ENTRY_KEYS = {"id", "name", "tasks", "estimates", "frameworks", "snippets", "weighted"}
-_FRAMEWORK_KEYS = {"name", "aliases", "weight_arg"}
+INTEGER_LABEL_ENCODINGS = ("integer", "text", "boolean", "signed")
+"""Label encodings that reach a model as one class index per row (text is mapped first)."""
+_ENTRY_KEYS = {"id", "name", "tasks", "estimates", "frameworks", "snippets", "weighted",
+               "integer_label_snippets"}
+_FRAMEWORK_KEYS = {"name", "aliases", "weight_arg", "integer_labels"}
+_FUNCTIONAL_KEYS = {"meaning", "scored_by", "departs"}
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,19 @@ class Spelling:
     name: str
     aliases: tuple[str, ...] = ()
     weight_arg: str | None = None
+    integer_labels: str | None = None
+    """The spelling for integer class indices when ``name`` expects one-hot labels (Keras's
+    sparse_categorical_crossentropy): a label-encoding detail, not another loss."""
+
+
+@dataclass(frozen=True)
+class Functional:
+    """What a loss estimates, and which metric functionals score it (see catalog.yaml)."""
+
+    name: str
+    meaning: str
+    scored_by: tuple[str, ...] = ()
+    departs: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -46,12 +63,23 @@ class Entry:
     weighted: bool = False
     frameworks: dict[str, Spelling] = field(default_factory=dict)
     snippets: dict[str, str] = field(default_factory=dict)
+    integer_label_snippets: dict[str, str] = field(default_factory=dict)
 
-    def framework_names(self) -> dict[str, str]:
-        """How each framework spells this entry, for reports."""
+    def snippet(self, framework: str, label_encoding: str | None = None) -> str | None:
+        """The snippet template for ``framework``, in its integer-label form when the labels
+        are class indices and the framework distinguishes them."""
+        if label_encoding in INTEGER_LABEL_ENCODINGS and framework in self.integer_label_snippets:
+            return self.integer_label_snippets[framework]
+        return self.snippets.get(framework)
+
+    def framework_names(self, label_encoding: str | None = None) -> dict[str, str]:
+        """How each framework spells this entry, for reports; integer or text labels pick the
+        framework's integer-label spelling where it has one."""
         out = {}
         for fw, spelling in self.frameworks.items():
             text = spelling.name
+            if spelling.integer_labels and label_encoding in INTEGER_LABEL_ENCODINGS:
+                text = f"{spelling.integer_labels} (integer labels)"
             if spelling.weight_arg:
                 text += f" ({spelling.weight_arg}=)"
             out[fw] = text
@@ -62,6 +90,7 @@ class Entry:
 class Catalog:
     losses: dict[str, Entry]
     metrics: dict[str, Entry]
+    functionals: dict[str, Functional] = field(default_factory=dict)
 
     def get(self, kind: str, entry_id: str) -> Entry:
         return (self.losses if kind == "loss" else self.metrics)[entry_id]
@@ -181,10 +210,50 @@ def _load(path: str) -> Catalog:
             if entry.id in sections[kind]:
                 problems.append(f"{path}:{line}: duplicate {kind} id '{entry.id}'")
             sections[kind][entry.id] = entry
+    functionals = _functionals(data.get("functionals"), path, problems)
+    _check_estimates(sections, functionals, path, problems)
     if problems:
         raise InputError("; ".join(problems), None)
     store(cache_key, data)
-    return Catalog(losses=sections["loss"], metrics=sections["metric"])
+    return Catalog(losses=sections["loss"], metrics=sections["metric"], functionals=functionals)
+
+
+def _functionals(raw: Any, path: str, problems: list[str]) -> dict[str, Functional]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        problems.append(f"{path}: 'functionals' must map names to their meaning")
+        return {}
+    out = {}
+    for name, body in raw.items():
+        if not isinstance(body, dict) or set(body) - _FUNCTIONAL_KEYS or "meaning" not in body:
+            problems.append(f"{path}: functional '{name}' takes meaning, scored_by, departs")
+            continue
+        out[str(name)] = Functional(
+            name=str(name), meaning=" ".join(str(body["meaning"]).split()),
+            scored_by=tuple(str(x) for x in body.get("scored_by") or ()),
+            departs={str(k): " ".join(str(v).split())
+                     for k, v in (body.get("departs") or {}).items()},
+        )
+    return out
+
+
+def _check_estimates(sections: dict[str, dict[str, Entry]], functionals: dict[str, Functional],
+                     path: str, problems: list[str]) -> None:
+    """Every loss estimates a declared functional; every metric functional a loss may be
+    scored by is one some metric scores, so the engine's consistency check cannot go vacuous."""
+    if not functionals:
+        return
+    scored = {e.estimates for e in sections["metric"].values()}
+    for entry in sections["loss"].values():
+        if entry.estimates not in functionals:
+            problems.append(f"{path}: loss '{entry.id}' estimates unknown functional "
+                            f"'{entry.estimates}'")
+    for functional in functionals.values():
+        for name in (*functional.scored_by, *functional.departs):
+            if name not in scored:
+                problems.append(f"{path}: functional '{functional.name}' names '{name}', "
+                                "which no metric scores")
 
 
 def _entry(raw: Any, kind: str, order: int, where: str, problems: list[str]) -> Entry | None:
@@ -206,6 +275,7 @@ def _entry(raw: Any, kind: str, order: int, where: str, problems: list[str]) -> 
             name=str(spelling["name"]),
             aliases=tuple(str(a) for a in spelling.get("aliases", ())),
             weight_arg=spelling.get("weight_arg"),
+            integer_labels=spelling.get("integer_labels"),
         )
     return Entry(
         id=str(raw["id"]),
@@ -217,4 +287,6 @@ def _entry(raw: Any, kind: str, order: int, where: str, problems: list[str]) -> 
         weighted=bool(raw.get("weighted", False)),
         frameworks=frameworks,
         snippets={str(k): str(v) for k, v in (raw.get("snippets") or {}).items()},
+        integer_label_snippets={str(k): str(v) for k, v in
+                                (raw.get("integer_label_snippets") or {}).items()},
     )

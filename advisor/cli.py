@@ -231,11 +231,18 @@ def _snippet(advice, ruleset, framework: Framework | None, facts) -> dict[str, s
     if found is None:
         note(f"no recommended loss has a {framework.value} snippet")
         return None
-    loss, code = found
+    loss, code, holes = found
     if advice.losses and loss != advice.losses[0].id:
         note(f"the top loss ({advice.losses[0].id}) has no {framework.value} snippet; "
              f"showing {loss}")
-    return {"framework": framework.value, "loss": loss, "code": code}
+    out: dict[str, Any] = {"framework": framework.value, "loss": loss, "code": code}
+    if holes:
+        from advisor.vocabulary import STATISTICS
+
+        out["placeholders"] = {h: STATISTICS.get(h.lower(), "") for h in holes}
+        note(f"the snippet needs values only data can give: {', '.join(holes)}; "
+             "profile the data to fill them in")
+    return out
 
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
@@ -302,7 +309,7 @@ def profile(
     if ruleset is not None:
         from advisor.engine import advise
 
-        advice = advise(facts, ruleset)
+        advice = advise(facts, ruleset, thresholds)
         snippet = _snippet(advice, ruleset, framework, facts)
     doc = build_report(analysis.profile, advice, snippet)
     emit(_render(doc, fmt, output is None and _is_tty(sys.stdout)), output)
@@ -328,6 +335,7 @@ def recommend(
     from advisor.errors import did_you_mean
     from advisor.profile import Profile, Trait
     from advisor.report import build_report
+    from advisor.thresholds import load_thresholds
     from advisor.vocabulary import ALL_TASKS, TRAITS
 
     check_output(output)
@@ -343,7 +351,7 @@ def recommend(
     ruleset = _load_ruleset(rules)
     prof = Profile(task=task, task_reason="given with --task", traits=traits)
     facts = prof.facts()
-    advice = advise(facts, ruleset)
+    advice = advise(facts, ruleset, load_thresholds(Path.cwd()))
     doc = build_report(prof, advice, _snippet(advice, ruleset, framework, facts))
     emit(_render(doc, fmt, output is None and _is_tty(sys.stdout)), output)
 

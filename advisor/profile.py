@@ -250,6 +250,8 @@ def _numeric_stats_inner(column: TargetColumn, th: Thresholds) -> dict[str, Any]
     stats["skewness"] = skewness
     stats["excess_kurtosis"] = kurtosis
     stats["n_distinct"] = column.n_distinct()
+    if stats["q05"] > 0:
+        stats["magnitude_span"] = math.log10(stats["q95"] / stats["q05"])
     stats["zero_fraction"] = column.count_between(0.0, 0.0) / n
     stats["negative_fraction"] = column.count_below(0.0) / n
     if iqr > 0:
@@ -275,8 +277,8 @@ def _numeric_stats_inner(column: TargetColumn, th: Thresholds) -> dict[str, Any]
 
 APPROXIMATE_WHEN_SAMPLED = (
     "q01", "q05", "q25", "median", "q75", "q95", "q99", "iqr", "mad", "huber_delta",
-    "n_distinct", "outlier_fraction_iqr", "outlier_fraction_mad", "outlier_fraction",
-    "histogram",
+    "n_distinct", "magnitude_span", "outlier_fraction_iqr", "outlier_fraction_mad",
+    "outlier_fraction", "histogram",
 )
 """Statistics read from a uniform sample when a continuous target was streamed; the counts,
 moments, extremes and zero and negative shares stay exact."""
@@ -369,6 +371,12 @@ def _numeric_traits(
         traits["non_negative"] = f"min {_num(stats['min'])}"
     if stats["min"] > 0:
         traits["strictly_positive"] = f"min {_num(stats['min'])} > 0"
+    span = stats.get("magnitude_span")
+    if stats["min"] > 0 and span is not None and span >= th.magnitude_span:
+        traits["spans_magnitudes"] = (
+            f"5th-95th percentiles {_num(stats['q05'])} to {_num(stats['q95'])}: "
+            f"{span:.1f} orders of magnitude (threshold {th.magnitude_span:g})"
+        )
     if stats["zero_fraction"] > 0:
         zeros = round(stats["zero_fraction"] * n)
         traits["has_zeros"] = f"{_pct(stats['zero_fraction'])} zeros ({zeros:,} rows)"

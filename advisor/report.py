@@ -18,7 +18,7 @@ SCHEMA_VERSION = 1
 
 
 def _recommendation(rec: Recommendation) -> dict[str, Any]:
-    return {
+    out = {
         "id": rec.id,
         "rank": rec.rank,
         "name": rec.name,
@@ -27,6 +27,9 @@ def _recommendation(rec: Recommendation) -> dict[str, Any]:
         "rules": rec.rules,
         "frameworks": rec.frameworks,
     }
+    if rec.note:
+        out["note"] = rec.note
+    return out
 
 
 def _avoidance(item: Avoidance) -> dict[str, Any]:

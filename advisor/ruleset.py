@@ -19,6 +19,7 @@ from advisor.catalog import Catalog, load_catalog
 from advisor.conditions import GROUPS, OPERATOR_VALUES, OPERATORS, evaluate
 from advisor.errors import InputError, did_you_mean
 from advisor.resources import builtin_rules_dir
+from advisor.thresholds import TEMPLATE_THRESHOLDS
 from advisor.vocabulary import ALL_TASKS, FACTS, STATISTICS, TRAITS
 from advisor.yamlio import LineDict
 
@@ -28,7 +29,7 @@ RULE_KEYS = {
 }
 REQUIRED = ("id", "name", "summary", "why", "references", "when", "rationale", "examples")
 THEN_KEYS = {"losses", "metrics", "avoid"}
-EFFECT_KEYS = {"id", "weight"}
+EFFECT_KEYS = {"id", "weight", "rationale"}
 AVOID_KEYS = {"id", "kind", "reason"}
 EXAMPLE_KEYS = {"profile", "config", "fires"}
 PROFILE_KEYS = {"task", "traits", "stats"}
@@ -78,6 +79,8 @@ APPLIES_TO = ("loss", "metrics", "is_unbalance", "scale_pos_weight", "from_logit
 class Effect:
     id: str
     weight: float
+    rationale: str = ""
+    """This entry's own rationale template; empty means the rule's rationale fits it."""
 
 
 @dataclass
@@ -281,7 +284,8 @@ class _RuleChecker:
             self.check_condition(raw["when"], facts, self.at(raw, "when"))
         for key in ("rationale", "message", "fix"):
             if isinstance(raw.get(key), str):
-                self.check_template(raw[key], facts, self.at(raw, key), key)
+                self.check_template(raw[key], facts | TEMPLATE_THRESHOLDS, self.at(raw, key),
+                                    key)
         rule = Rule(
             id=rule_id, name=name, kind=kind, summary=str(raw.get("summary", "")).strip(),
             why=str(raw.get("why", "")).strip(), references=list(refs or []),
@@ -413,14 +417,18 @@ class _RuleChecker:
             for item in self.items(then, key):
                 if not isinstance(item, dict) or set(item) - EFFECT_KEYS or "id" not in item:
                     self.problem(self.at(item) if isinstance(item, dict) else where,
-                                 f"each of '{key}' is {{id, weight}}")
+                                 f"each of '{key}' is {{id, weight, rationale}}")
                     continue
                 self.check_id(kind, item["id"], self.at(item, "id"))
                 weight = item.get("weight", 1)
                 if isinstance(weight, bool) or not isinstance(weight, (int, float)):
                     self.problem(self.at(item, "weight"), "weight must be a number")
                     continue
-                target.append(Effect(str(item["id"]), float(weight)))
+                text = str(item.get("rationale", "")).strip()
+                if text:
+                    self.check_template(text, set(FACTS) | set(STATISTICS) | TEMPLATE_THRESHOLDS,
+                                        self.at(item, "rationale"), "rationale")
+                target.append(Effect(str(item["id"]), float(weight), text))
         for item in self.items(then, "avoid"):
             if not isinstance(item, dict) or set(item) - AVOID_KEYS or "id" not in item:
                 self.problem(self.at(item) if isinstance(item, dict) else where,
@@ -434,7 +442,7 @@ class _RuleChecker:
             self.check_id(kind, item["id"], self.at(item, "id"))
             reason = item.get("reason", "")
             if reason:
-                self.check_template(str(reason), set(FACTS) | set(STATISTICS),
+                self.check_template(str(reason), set(FACTS) | set(STATISTICS) | TEMPLATE_THRESHOLDS,
                                     self.at(item, "reason"), "avoid reason")
             rule.avoid.append(AvoidEffect(str(item["id"]), kind, str(reason)))
 

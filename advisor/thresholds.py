@@ -91,6 +91,11 @@ class Thresholds:
         "Excess kurtosis above which tails are heavy (Laplace = 3, Student t(5) = 6).",
     )
     skewness: float = _t(1.0, "Absolute skewness above which a distribution is highly skewed.")
+    magnitude_span: float = _t(
+        2.0,
+        "Orders of magnitude between the 5th and 95th percentiles (log10 q95/q05) from which "
+        "a positive target's relative errors may matter more than absolute ones.",
+    )
     # --- counts ---------------------------------------------------------------------------
     zero_inflation_excess: float = _t(
         0.10,
@@ -129,6 +134,16 @@ class Thresholds:
 
 
 DEFAULT_THRESHOLDS = Thresholds()
+
+THRESHOLD_PREFIX = "threshold_"
+TEMPLATE_THRESHOLDS = frozenset(THRESHOLD_PREFIX + f.name for f in fields(Thresholds))
+"""Names under which rationale templates read the thresholds in force, so text such as
+'beyond 3×IQR' follows a user's override instead of repeating the default."""
+
+
+def threshold_facts(thresholds: Thresholds) -> dict[str, float | int]:
+    """The thresholds in force, by their template names (``threshold_iqr_fence``)."""
+    return {THRESHOLD_PREFIX + f.name: getattr(thresholds, f.name) for f in fields(thresholds)}
 
 
 def find_project_config(start: Path) -> tuple[Path, dict[str, Any]] | None:

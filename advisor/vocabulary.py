@@ -33,6 +33,8 @@ TRAITS: dict[str, str] = {
     "heavy_tailed": "Excess kurtosis above heavy_tail_excess_kurtosis: extreme values are "
     "frequent.",
     "skewed": "Absolute skewness above the skewness threshold.",
+    "spans_magnitudes": "Positive values span orders of magnitude (q95/q05 of at least "
+    "10^magnitude_span): relative error may be the goal.",
     "non_negative": "No value is below zero.",
     "strictly_positive": "Every value is above zero (Gamma and MAPE are defined).",
     "has_zeros": "Some values are exactly zero (Gamma deviance and MAPE are not defined).",
@@ -103,6 +105,8 @@ STATISTICS: dict[str, str] = {
     "skewness": "Fisher-Pearson skewness g1 (0 for a symmetric distribution).",
     "excess_kurtosis": "Excess kurtosis g2 (0 for a normal distribution).",
     "n_distinct": "Number of distinct values.",
+    "magnitude_span": "Orders of magnitude between the 5th and 95th percentiles, log10(q95/q05) "
+    "(positive targets only).",
     "zero_fraction": "Share of values equal to zero.",
     "negative_fraction": "Share of values below zero.",
     "outlier_fraction_iqr": "Share beyond the far-out fences q25 - k*IQR, q75 + k*IQR (null "

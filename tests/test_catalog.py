@@ -32,8 +32,9 @@ def spellings():
     for kind in ("loss", "metric"):
         for entry in (CATALOG.losses if kind == "loss" else CATALOG.metrics).values():
             for fw, spelling in entry.frameworks.items():
-                for name in (spelling.name, *spelling.aliases):
-                    yield kind, entry.id, fw, name
+                for name in (spelling.name, *spelling.aliases, spelling.integer_labels):
+                    if name:
+                        yield kind, entry.id, fw, name
 
 
 @pytest.mark.skipif(not REFERENCE.exists(), reason="shared reference not beside the repo")

@@ -56,7 +56,8 @@ def test_iris_and_wine_labels_are_nominal_multiclass(tmp_path):
         profile, advice = advice_for(tmp_path, sk_frame(loader), "target")
         assert profile.task == "multiclass"
         assert not profile.has("ordinal_levels")
-        assert advice.losses[0].id == "sparse_cce"
+        assert advice.losses[0].id == "cce"
+        assert advice.losses[0].frameworks["keras"].startswith("sparse_categorical")
 
 
 def test_digits_ten_codes_are_classes_not_counts(tmp_path):
@@ -101,9 +102,34 @@ def test_strike_durations_are_a_whole_number_measurement(tmp_path):
     assert profile.has("small_sample") and profile.has("strictly_positive")
 
 
-def test_mode_choice_25_percent_positive_is_imbalanced(tmp_path):
+def test_mode_choice_25_percent_positive_is_mildly_imbalanced(tmp_path):
     frame = sm.datasets.modechoice.load_pandas().data
     profile, advice = advice_for(tmp_path, frame, "choice")
     assert profile.task == "binary" and profile.has("imbalanced")
-    assert advice.losses[0].id == "weighted_bce"
+    assert not profile.has("severe_imbalance")
+    assert [r.id for r in advice.losses[:2]] == ["bce", "weighted_bce"]  # threshold, not weights
+    assert advice.metrics[0].id == "pr_auc"
     assert np.isclose(profile.stats["pos_weight"], 3.0)
+
+
+SM_TARGETS = [
+    ("fair", "affairs"), ("randhie", "mdvis"), ("strikes", "duration"), ("modechoice", "choice"),
+    ("scotland", "YES"), ("star98", "NABOVE"), ("engel", "foodexp"), ("grunfeld", "invest"),
+    ("longley", "TOTEMP"), ("committee", "BILLS104"), ("spector", "GRADE"), ("ccard", "AVGEXP"),
+    ("anes96", "PID"), ("copper", "WORLDCONSUMPTION"), ("stackloss", "STACKLOSS"),
+    ("cpunish", "EXECUTIONS"), ("heart", "survival"), ("cancer", "cancer"), ("nile", "volume"),
+    ("sunspots", "SUNACTIVITY"), ("statecrime", "murder"),
+]
+SK_TARGETS = [(skd.load_breast_cancer, "target"), (skd.load_diabetes, "target"),
+              (skd.load_iris, "target"), (skd.load_wine, "target"), (skd.load_digits, "target")]
+
+
+@pytest.mark.parametrize("name,target", SM_TARGETS + [(f.__name__, t) for f, t in SK_TARGETS])
+def test_first_metric_scores_what_the_first_loss_estimates_on_real_data(tmp_path, name, target):
+    from test_advice import lead_is_consistent
+
+    loader = dict((f.__name__, f) for f, _ in SK_TARGETS).get(name)
+    frame = sk_frame(loader) if loader else getattr(sm.datasets, name).load_pandas().data
+    profile, advice = advice_for(tmp_path, frame, target)
+    assert advice.losses and advice.metrics, profile.task
+    assert lead_is_consistent(advice) is None

@@ -36,12 +36,19 @@ def test_rule_examples(rule, example):
     assert rule.fires(example.facts) is example.fires, example.where
 
 
+NOT_RECOMMENDED = {
+    ("loss", "sparse_cce"): "Keras's integer-label spelling of cce (the framework column of cce "
+    "shows it); kept so lint reads configs that name it",
+}
+
+
 def test_every_catalog_entry_is_reachable_by_a_rule():
     reached = {("loss", e.id) for r in RULES.rules for e in r.losses}
     reached |= {("metric", e.id) for r in RULES.rules for e in r.metrics}
     missing = [f"{kind} {entry}" for kind in ("loss", "metric") for entry in CATALOG.ids(kind)
-               if (kind, entry) not in reached]
+               if (kind, entry) not in reached and (kind, entry) not in NOT_RECOMMENDED]
     assert missing == []
+    assert not set(NOT_RECOMMENDED) & reached
 
 
 BROKEN = """\

@@ -20,7 +20,7 @@ EXPECTED = {
                                              "strictly_positive"}, "huber", "mae", set()),
     "claims": ("n_claims", "count", {"zero_inflated", "overdispersed", "has_zeros"}, "tweedie",
                "tweedie_deviance", {"mape", "gamma"}),
-    "species": ("species", "multiclass", set(), "sparse_cce", "macro_f1", set()),
+    "species": ("species", "multiclass", set(), "cce", "macro_f1", set()),
     "article_tags": ("tag_politics,tag_sports,tag_tech,tag_health,tag_science", "multilabel",
                      {"imbalanced"}, "weighted_multilabel_bce", "macro_f1", {"accuracy"}),
     "ratings": ("stars", "multiclass", {"ordinal_levels"}, "ordinal_corn", "cohen_kappa", set()),

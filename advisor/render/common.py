@@ -16,6 +16,12 @@ FRAMEWORK_LABELS = knowledge().labels()
 TABLE_FRAMEWORKS = tuple(f for f, fw in knowledge().frameworks.items() if fw.table)
 """Frameworks shown in the terminal table; JSON and Markdown list every known spelling."""
 SINGULAR = {"Losses": "Loss", "Metrics": "Metric"}
+
+
+def why(item: dict[str, Any]) -> list[str]:
+    """A recommendation's rationale lines, then its consistency note (first metric only)."""
+    return [*item["rationale"], *([f"Note: {item['note']}"] if item.get("note") else [])]
+
 def cell(text: Any) -> str:
     """Escape a value for a Markdown table cell."""
     return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")

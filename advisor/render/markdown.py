@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from advisor.render.common import FRAMEWORK_LABELS, SINGULAR, cell
+from advisor.render.common import FRAMEWORK_LABELS, SINGULAR, cell, why
 from advisor.render.visible import visible_tree
 
 
@@ -45,7 +45,7 @@ def render_markdown(doc: dict[str, Any]) -> str:
             ) or "—"
             lines.append(
                 f"| {item['rank']} | **{cell(item['name'])}** (`{item['id']}`) | "
-                f"{cell(' '.join(item['rationale']))} | {frameworks} | "
+                f"{cell(' '.join(why(item)))} | {frameworks} | "
                 f"{', '.join(item['rules'])} |"
             )
         lines.append("")
@@ -61,4 +61,7 @@ def render_markdown(doc: dict[str, Any]) -> str:
         s = doc["snippet"]
         lines += [f"## {FRAMEWORK_LABELS.get(s['framework'], s['framework'])}: {s['loss']}", "",
                   "```python", s["code"], "```", ""]
+        if s.get("placeholders"):
+            lines += [f"- `{name}`: {cell(meaning)}" for name, meaning in
+                      s["placeholders"].items()] + [""]
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -17,7 +17,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from advisor.render.common import FRAMEWORK_LABELS, SINGULAR, TABLE_FRAMEWORKS
+from advisor.render.common import FRAMEWORK_LABELS, SINGULAR, TABLE_FRAMEWORKS, why
 from advisor.render.visible import visible_tree
 
 BAR_WIDTH = 36
@@ -53,8 +53,11 @@ def render_table(doc: dict[str, Any], width: int = 100, color: bool = False) -> 
     if doc.get("snippet"):
         s = doc["snippet"]
         label = FRAMEWORK_LABELS.get(s["framework"], s["framework"])
-        parts.append(Panel(Text(s["code"]), title=Text(f"{label}: {s['loss']}"),
-                           title_align="left", box=box.ROUNDED))
+        code = Text(s["code"])
+        for name, meaning in (s.get("placeholders") or {}).items():
+            code.append(f"\n# {name}: {meaning}", style="dim")
+        parts.append(Panel(code, title=Text(f"{label}: {s['loss']}"), title_align="left",
+                           box=box.ROUNDED))
     return to_text(parts, width, color)
 
 
@@ -169,7 +172,7 @@ def _recommendations(title: str, items: list[dict[str, Any]]) -> Table:
         table.add_row(
             str(item["rank"]),
             Text(f"{item['name']}\n", style="bold").append(item["id"], style="dim"),
-            Text("\n".join(item["rationale"])),
+            Text("\n".join(why(item))),
             Text(frameworks),
             Text("\n".join(item["rules"])),
         )
