@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
@@ -118,38 +120,87 @@ def _is_tty(stream: Any) -> bool:
         return False
 
 
-def check_output(output: Path | None, inputs: tuple[str, ...] = ()) -> None:
-    """Refuse a bad ``--output`` before any work, and never let it replace an input file."""
+Reads = Iterable[str | Path]
+"""Every file a run reads: data, configs, the tool config, rule files. ``--output`` may be none
+of them."""
+
+
+def check_output(output: Path | None, reads: Reads = ()) -> None:
+    """Refuse a bad ``--output``, and one that is (or links to) a file the run reads.
+
+    Paths are compared after resolving symbolic links, and by device and inode, so a hard link
+    or a ``sub/../`` spelling of an input is refused too.
+    """
     if output is None:
         return
-    target = output.resolve()
-    for path in inputs:
-        if path != "-" and Path(path).exists() and Path(path).resolve() == target:
-            raise InputError("--output would overwrite the input file", str(output),
-                             "choose another output path")
+    try:
+        target = output.resolve()
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, a NUL in the path
+        raise InputError("cannot use this --output path", str(output)) from None
+    for path in reads:
+        if _same_file(Path(path), output, target):
+            raise InputError(f"--output would overwrite the input {path}", str(output),
+                             "lossadvisor never writes a file it reads; choose another path")
     if target.is_dir():
         raise InputError("--output is a directory", str(output), "name a file")
     if not target.parent.is_dir():
         raise InputError("the output folder does not exist", str(output))
 
 
-def emit(text: str, output: Path | None) -> None:
-    """Write the result to stdout, or atomically to ``output`` after everything succeeded."""
+def _same_file(path: Path, output: Path, target: Path) -> bool:
+    if str(path) == "-":
+        return False
+    try:
+        if path.resolve() == target:
+            return True
+        read, written = path.stat(), output.stat()
+    except (OSError, RuntimeError, ValueError):
+        return False
+    return (read.st_dev, read.st_ino) == (written.st_dev, written.st_ino)
+
+
+def rule_files(rules: list[Path] | None) -> list[Path]:
+    """The files the rule loader reads: the built-in knowledge and every ``--rules`` folder."""
+    from advisor.resources import builtin_rules_dir
+
+    folders = [builtin_rules_dir(), *(rules or [])]
+    return [path for folder in folders if folder.is_dir() for path in sorted(folder.iterdir())
+            if path.is_file()]
+
+
+def emit(text: str, output: Path | None, reads: Reads = ()) -> None:
+    """Write the result to stdout, or atomically to ``output`` after everything succeeded.
+
+    The output is checked again against everything the run read (configs name their data only
+    once they are read), and the file gets the permissions the umask gives a new file, or keeps
+    those of the file it replaces.
+    """
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    check_output(output)
+    check_output(output, reads)
     target = output.resolve()
     folder = target.parent
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".lossadvisor-", suffix=".tmp")
     try:
+        os.chmod(tmp, _mode(target))
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
         os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise InputError(f"cannot write ({exc.strerror})", str(output)) from None
+
+
+def _mode(target: Path) -> int:
+    """Permissions for the output: the replaced file's, else what the umask allows."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 PROGRESS_DELAY = 1.0
@@ -293,10 +344,13 @@ def profile(
     """Profile the target of a dataset and recommend losses and metrics, with the evidence."""
     from advisor.analyze import analyze
     from advisor.report import build_report
-    from advisor.thresholds import load_thresholds
+    from advisor.thresholds import DEFAULT_THRESHOLDS
+    from advisor.toolconfig import find_tool_config
 
-    check_output(output, (path,))
-    thresholds = load_thresholds(Path.cwd())
+    config = find_tool_config(Path.cwd())
+    reads = [path, *([config.path] if config else []), *([] if no_advice else rule_files(rules))]
+    check_output(output, reads)
+    thresholds = config.thresholds if config else DEFAULT_THRESHOLDS
     ruleset = None if no_advice else _load_ruleset(rules)  # bad rules fail before reading data
     with _progress_bar() as progress:
         analysis = analyze(path, target, thresholds, task=task, stream=stream,
@@ -312,7 +366,7 @@ def profile(
         advice = advise(facts, ruleset, thresholds)
         snippet = _snippet(advice, ruleset, framework, facts)
     doc = build_report(analysis.profile, advice, snippet)
-    emit(_render(doc, fmt, output is None and _is_tty(sys.stdout)), output)
+    emit(_render(doc, fmt, output is None and _is_tty(sys.stdout)), output, reads)
 
 
 @app.command()
@@ -335,10 +389,13 @@ def recommend(
     from advisor.errors import did_you_mean
     from advisor.profile import Profile, Trait
     from advisor.report import build_report
-    from advisor.thresholds import load_thresholds
+    from advisor.thresholds import DEFAULT_THRESHOLDS
+    from advisor.toolconfig import find_tool_config
     from advisor.vocabulary import ALL_TASKS, TRAITS
 
-    check_output(output)
+    config = find_tool_config(Path.cwd())
+    reads = [*([config.path] if config else []), *rule_files(rules)]
+    check_output(output, reads)
     if task not in ALL_TASKS:
         raise InputError(f"unknown task '{task}'{did_you_mean(task, ALL_TASKS)}", "--task",
                          f"use one of: {', '.join(ALL_TASKS)}")
@@ -351,9 +408,9 @@ def recommend(
     ruleset = _load_ruleset(rules)
     prof = Profile(task=task, task_reason="given with --task", traits=traits)
     facts = prof.facts()
-    advice = advise(facts, ruleset, load_thresholds(Path.cwd()))
+    advice = advise(facts, ruleset, config.thresholds if config else DEFAULT_THRESHOLDS)
     doc = build_report(prof, advice, _snippet(advice, ruleset, framework, facts))
-    emit(_render(doc, fmt, output is None and _is_tty(sys.stdout)), output)
+    emit(_render(doc, fmt, output is None and _is_tty(sys.stdout)), output, reads)
 
 
 class RuleKind(str, Enum):
@@ -373,8 +430,10 @@ def list_rules(
     """List every rule: id, name, kind and summary."""
     from advisor.render.rules import render_rule_list
 
+    check_output(output, rule_files(rules))
     ruleset = _load_ruleset(rules)
-    emit(render_rule_list(ruleset, fmt.value, kind.value if kind else None), output)
+    emit(render_rule_list(ruleset, fmt.value, kind.value if kind else None), output,
+         rule_files(rules))
 
 
 @app.command()
@@ -393,12 +452,14 @@ def explain(
     from advisor.errors import did_you_mean
     from advisor.render.rules import render_rule, rules_reference_markdown
 
+    reads = rule_files(rules)
+    check_output(output, reads)
     ruleset = _load_ruleset(rules)
     if all_rules:
         if fmt is Format.markdown:
-            emit(rules_reference_markdown(ruleset), output)
+            emit(rules_reference_markdown(ruleset), output, reads)
         else:
-            emit("".join(render_rule(r, fmt.value) for r in ruleset.rules), output)
+            emit("".join(render_rule(r, fmt.value) for r in ruleset.rules), output, reads)
         return
     if rule_id is None:
         raise InputError("name a rule, or pass --all", None, "`lossadvisor rules` lists them")
@@ -407,14 +468,14 @@ def explain(
         ids = [r.id for r in ruleset.rules]
         raise InputError(f"no rule '{rule_id}'{did_you_mean(rule_id, ids)}", None,
                          "`lossadvisor rules` lists them")
-    emit(render_rule(rule, fmt.value), output)
+    emit(render_rule(rule, fmt.value), output, reads)
 
 
 @app.command()
 def traits(fmt: FormatOption = Format.table) -> None:
     """List the traits and statistics rules can use, and the thresholds behind the traits."""
     from advisor.render.rules import render_vocabulary
-    from advisor.thresholds import load_thresholds
+    from advisor.toolconfig import load_thresholds
 
     emit(render_vocabulary(load_thresholds(Path.cwd()), fmt.value), None)
 
@@ -466,18 +527,10 @@ def lint(
     """Check the losses and metrics in ML configs against the data and each other."""
     from advisor.lint.check import lint_paths, severity_at_least
     from advisor.render.lint import RENDERERS, summary_line
-    from advisor.thresholds import DEFAULT_THRESHOLDS, find_project_config
+    from advisor.thresholds import DEFAULT_THRESHOLDS
+    from advisor.toolconfig import find_tool_config
 
-    check_output(output, tuple(str(p) for p in paths or ()))
-    project = find_project_config(Path.cwd())
-    ignore: list[str] = []
-    thresholds = DEFAULT_THRESHOLDS
-    if project is not None:
-        project_path, section = project
-        ignore = [str(rule).upper() for rule in section.get("ignore", [])]
-        overrides = section.get("thresholds", {})
-        if isinstance(overrides, dict):
-            thresholds = DEFAULT_THRESHOLDS.with_overrides(overrides, str(project_path))
+    project = find_tool_config(Path.cwd())
     if not paths:
         if project is None:
             raise InputError(
@@ -485,18 +538,20 @@ def lint(
                 "./pyproject.toml or ./lossadvisor.toml", None,
                 "pass config files, e.g. `lossadvisor lint configs/train.yaml --data train.csv`",
             )
-        project_path, section = project
-        listed = section.get("configs", [])
-        base = Path(os.path.relpath(project_path)) if project_path.is_relative_to(
-            Path.cwd()) else project_path
-        paths = [base] + [base.parent / str(p) for p in listed]
+        base = Path(os.path.relpath(project.path)) if project.path.is_relative_to(
+            Path.cwd()) else project.path
+        paths = [base] + [base.parent / p for p in project.section.get("configs", [])]
+    reads: list[str | Path] = [*paths, *([project.path] if project else []),
+                               *([data] if data else []), *rule_files(rules)]
+    check_output(output, reads)
     if fmt is None:
         fmt = LintFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else LintFormat.text
     ruleset = _load_ruleset(rules)
-    result = lint_paths(list(paths), ruleset, data, target, ignore, thresholds, dialect)
+    result = lint_paths(list(paths), ruleset, data, target, project.ignore if project else [],
+                        project.thresholds if project else DEFAULT_THRESHOLDS, dialect)
     for message in result.notes:
         note(message)
-    emit(RENDERERS[fmt.value](result, ruleset), output)
+    emit(RENDERERS[fmt.value](result, ruleset), output, [*reads, *result.data_files])
     say(summary_line(result))
     if any(severity_at_least(f.severity, fail_on.value) for f in result.findings):
         raise typer.Exit(EXIT_FINDINGS)

@@ -38,6 +38,18 @@ class InputError(Exception):
         return "".join(parts).replace("\n", " ")
 
 
+class ProblemList(InputError):
+    """Every problem found in a set of files, one ``file:line: what`` per line, so a broken
+    file is fixed in one pass instead of one error per run."""
+
+    def __init__(self, problems: list[str], what: str = "problem(s)"):
+        self.problems = problems
+        super().__init__(f"{len(problems)} {what}")
+
+    def one_line(self) -> str:  # printed as several lines: each problem is its own location
+        return "\n".join(getattr(self, "problems", []))
+
+
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...] | set[str]) -> str:
     """A ' (did you mean 'x'?)' suffix, or '' when nothing is close enough to help."""
     import difflib

@@ -17,7 +17,7 @@ from advisor import template
 from advisor.cache import read_rule_data, store
 from advisor.catalog import Catalog, load_catalog
 from advisor.conditions import GROUPS, OPERATOR_VALUES, OPERATORS, evaluate
-from advisor.errors import InputError, did_you_mean
+from advisor.errors import InputError, ProblemList, did_you_mean
 from advisor.resources import builtin_rules_dir
 from advisor.thresholds import TEMPLATE_THRESHOLDS
 from advisor.vocabulary import ALL_TASKS, FACTS, STATISTICS, TRAITS
@@ -137,15 +137,11 @@ class RuleSet:
         return [r for r in self.rules if r.kind == kind]
 
 
-class RuleFileError(InputError):
+class RuleFileError(ProblemList):
     """Every problem found in the rule files, one ``file:line: what`` per line."""
 
     def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__(f"{len(problems)} problem(s) in rule files")
-
-    def one_line(self) -> str:  # printed as several lines: each problem is its own location
-        return "\n".join(getattr(self, "problems", []))
+        super().__init__(problems, "problem(s) in rule files")
 
 
 def load_rules(extra_dirs: list[Path] | None = None, catalog: Catalog | None = None) -> RuleSet:

@@ -1,15 +1,15 @@
 """The named thresholds behind every trait, and where users override them.
 
 Each threshold is a field of :class:`Thresholds` with the reasoning in its docstring-like
-``help``; ``lossadvisor.toml`` (or ``[tool.lossadvisor.thresholds]`` in pyproject.toml) may
-override any of them by name. Unknown names are an input error so a typo never silently keeps a
-default.
+``help``; ``lossadvisor.toml`` (or ``[tool.lossadvisor.thresholds]`` in pyproject.toml, read by
+:mod:`advisor.toolconfig`) may override any of them by name. Unknown names are an input error
+so a typo never silently keeps a default.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, fields, replace
-from pathlib import Path
 from typing import Any
 
 from advisor.errors import InputError, did_you_mean
@@ -124,11 +124,13 @@ class Thresholds:
                 raise InputError(
                     f"unknown threshold '{name}'{did_you_mean(name, list(known))}",
                     where,
-                    "see `lossadvisor thresholds` for the names",
+                    "`lossadvisor traits` lists the thresholds",
                 )
             default = known[name].default
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise InputError(f"threshold '{name}' must be a number, got {value!r}", where)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or (
+                    not math.isfinite(value)):
+                raise InputError(f"threshold '{name}' must be a finite number, got {value!r}",
+                                 where)
             changes[name] = type(default)(value) if isinstance(default, int) else float(value)
         return replace(self, **changes)
 
@@ -144,47 +146,3 @@ TEMPLATE_THRESHOLDS = frozenset(THRESHOLD_PREFIX + f.name for f in fields(Thresh
 def threshold_facts(thresholds: Thresholds) -> dict[str, float | int]:
     """The thresholds in force, by their template names (``threshold_iqr_fence``)."""
     return {THRESHOLD_PREFIX + f.name: getattr(thresholds, f.name) for f in fields(thresholds)}
-
-
-def find_project_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
-    """Find ``lossadvisor.toml`` or a pyproject.toml with ``[tool.lossadvisor]``, walking up.
-
-    The nearest file wins, as with ruff and pytest, so a monorepo's sub-projects can differ.
-    """
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        own = folder / "lossadvisor.toml"
-        if own.is_file():
-            return own, read_toml(own)
-        pyproject = folder / "pyproject.toml"
-        if pyproject.is_file():
-            section = read_toml(pyproject).get("tool", {}).get("lossadvisor")
-            if isinstance(section, dict):
-                return pyproject, section
-    return None
-
-
-def read_toml(path: Path) -> dict[str, Any]:
-    try:
-        import tomllib  # type: ignore[import-not-found]
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except OSError as exc:
-        raise InputError(f"cannot read ({exc.strerror})", str(path)) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"invalid TOML: {exc}", str(path), "fix the syntax") from None
-
-
-def load_thresholds(start: Path) -> Thresholds:
-    """Thresholds with the nearest project config's ``thresholds`` table applied."""
-    found = find_project_config(start)
-    if not found:
-        return DEFAULT_THRESHOLDS
-    path, config = found
-    overrides = config.get("thresholds", {})
-    if not isinstance(overrides, dict):
-        raise InputError("'thresholds' must be a table", str(path))
-    return DEFAULT_THRESHOLDS.with_overrides(overrides, str(path))

@@ -1,13 +1,18 @@
-"""Safe YAML loading that remembers where every key and item came from.
+"""The one bounded loader for YAML, JSON and TOML; YAML remembers where every key came from.
 
-Rule files and configs are untrusted: only PyYAML's safe constructors run (a ``!!python/...`` tag
-is an error, never code), the number of nodes and alias expansions is bounded (a "billion laughs"
-file is refused), and every mapping and sequence keeps the line and column of its keys and
-items so problems can be reported as ``file:line:col``.
+Rule files, configs and the tool's own config are untrusted, and every reader parses them here:
+only PyYAML's safe constructors run (a ``!!python/...`` tag is an error, never code), size,
+nesting depth and the number of nodes after alias expansion are bounded (a "billion laughs" file
+or 10,000 nested brackets are refused, never a RecursionError), and every YAML mapping and
+sequence keeps the line and column of its keys and items so problems can be reported as
+``file:line:col``. JSON is parsed as JSON (a trailing comma is an error, as every JSON tool
+says), with the depth checked before any recursive parser sees the text.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -18,7 +23,7 @@ MAX_NODES = 200_000
 MAX_DEPTH = 64
 """Nesting depth beyond which a document is refused rather than walked."""
 MAX_BYTES = 10 * 1024 * 1024
-"""Largest YAML/JSON file lossadvisor will parse."""
+"""Largest YAML/JSON/TOML file lossadvisor will parse."""
 
 
 class LineDict(dict):
@@ -92,10 +97,14 @@ def _loader_class() -> type:
     return Loader
 
 
-def load_yaml(text: str, where: str) -> Any:
-    """Parse one YAML (or JSON) document safely; errors become :class:`InputError`."""
+def _check_size(text: str, where: str) -> None:
     if len(text) > MAX_BYTES:
         raise InputError(f"larger than {MAX_BYTES // (1024 * 1024)} MiB", where)
+
+
+def load_yaml(text: str, where: str) -> Any:
+    """Parse one YAML (or JSON) document safely; errors become :class:`InputError`."""
+    _check_size(text, where)
     import yaml
 
     loader = _loader_class()(text)
@@ -111,13 +120,74 @@ def load_yaml(text: str, where: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = f":{mark.line + 1}" if mark else ""
+        if "nesting depth" in str(exc.problem):  # libyaml's own bound, far above ours
+            raise InputError(f"nested deeper than {MAX_DEPTH} levels", f"{where}{line}") from None
         raise InputError(f"invalid YAML: {exc.problem}", f"{where}{line}") from None
     except yaml.YAMLError as exc:
         raise InputError(f"invalid YAML: {exc}", where) from None
     except RecursionError:
-        raise InputError("nested too deeply", where) from None
+        raise InputError(f"nested deeper than {MAX_DEPTH} levels", where) from None
     finally:
         loader.dispose()
+    return _bounded(data, where)
+
+
+def load_json(text: str, where: str) -> Any:
+    """Strict JSON, depth-checked first; positions from the YAML loader when it agrees."""
+    _check_size(text, where)
+    _check_json_depth(text, where)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON: {exc.msg}", f"{where}:{exc.lineno}") from None
+    except RecursionError:  # pragma: no cover - the depth check runs first
+        raise InputError(f"nested deeper than {MAX_DEPTH} levels", where) from None
+    data = _bounded(data, where)
+    try:
+        located = load_yaml(text, where)
+    except InputError:
+        return data  # valid JSON that YAML 1.1 reads differently: positions from the text
+    return located if located == data else data
+
+
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _check_json_depth(text: str, where: str) -> None:
+    """Refuse nesting beyond MAX_DEPTH before any recursive parser sees it (one pass)."""
+    depth = 0
+    for match in _JSON_TOKENS.finditer(text):
+        char = match.group()
+        if char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = text.count("\n", 0, match.start()) + 1
+                raise InputError(f"nested deeper than {MAX_DEPTH} levels", f"{where}:{line}")
+        elif char in "]}":
+            depth -= 1
+
+
+def load_toml(text: str, where: str) -> dict[str, Any]:
+    """TOML through the standard library's parser, with the same size and depth bounds."""
+    _check_size(text, where)
+    try:
+        import tomllib  # type: ignore[import-not-found]
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"at line (\d+)", str(exc))
+        line = f":{found.group(1)}" if found else ""
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise InputError(f"invalid TOML: {message}", f"{where}{line}", "fix the syntax") from None
+    except RecursionError:  # tomllib recurses per nested array or inline table
+        raise InputError(f"nested deeper than {MAX_DEPTH} levels", where) from None
+    return _bounded(data, where)
+
+
+def _bounded(data: Any, where: str) -> Any:
+    """The document itself, once its depth and expanded size are known to be within bounds."""
     size, depth = _shape(data, {}, 0)
     if depth > MAX_DEPTH:
         raise InputError(f"nested deeper than {MAX_DEPTH} levels", where)

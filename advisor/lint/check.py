@@ -57,6 +57,8 @@ class LintResult:
     skipped: list[Skipped] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    data_files: list[str] = field(default_factory=list)
+    """The data the configs named and lint read (``--output`` must not replace them)."""
 
     def counts(self) -> dict[str, int]:
         out = {"error": 0, "warning": 0, "info": 0}
@@ -289,6 +291,7 @@ def _profile_facts(
     if column and column.startswith("#"):
         column = _column_by_index(data_path, int(column[1:]), model)
     key = (data_path, column)
+    result.data_files.append(data_path)
     if key not in cache:
         from advisor.analyze import analyze
 

@@ -8,20 +8,17 @@ from pathlib import Path
 from typing import Any
 
 from advisor.catalog import Catalog
-from advisor.errors import InputError, did_you_mean
+from advisor.errors import InputError
 from advisor.lint.locate import find_text, toml_key_positions
 from advisor.lint.model import Located, ModelConfig
-from advisor.lint.parse import parse_toml
 from advisor.lint.settings import collect_options, make_setting, relative
+from advisor.toolconfig import read_tool_config
 
 NAME = "lossadvisor"
 SUMMARY = ("`data`, `target`, `task`, `framework`, `loss`, `loss_args`, `metrics`, `ignore`, "
            "`configs` (more files to lint), `thresholds`, and `[tool.lossadvisor.models.NAME]` "
            "tables with their own loss and metrics")
 EXAMPLE = '[tool.lossadvisor] loss = "bce"  metrics = ["pr_auc"]'
-TOOL_KEYS = {"data", "target", "task", "loss", "loss_args", "metrics", "ignore", "framework",
-             "models", "configs", "thresholds"}
-MODEL_KEYS = {"loss", "loss_args", "metrics", "framework", "task", "target", "data", "ignore"}
 
 
 def detect(path: Path, text: str) -> bool:
@@ -29,23 +26,20 @@ def detect(path: Path, text: str) -> bool:
 
 
 def read(path: Path, text: str, catalog: Catalog) -> list[ModelConfig]:
-    data = parse_toml(text, str(path))
+    config = read_tool_config(path, text)  # the same validation as for every other command
+    if config is None:
+        raise InputError("has no [tool.lossadvisor] table", str(path),
+                         "add one, or name the config files to lint")
+    data = config.section
     positions = toml_key_positions(text)
-    prefix: tuple[str, ...] = ()
-    if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("lossadvisor")
-        prefix = ("tool", "lossadvisor")
-        if not isinstance(data, dict):
-            raise InputError("has no [tool.lossadvisor] table", str(path),
-                             "add one, or name the config files to lint")
+    prefix = ("tool", "lossadvisor") if path.name == "pyproject.toml" else ()
     lines = text.splitlines()
 
     def pos(*keys: str) -> tuple[int, int]:
         return positions.get(prefix + keys, (1, 1))
 
-    _check_keys(data, TOOL_KEYS, str(path), pos)
     base = _tool_model(path, data, pos, catalog, lines)
-    base.ignore = [str(r).upper() for r in data.get("ignore", [])]
+    base.ignore = config.ignore
     models = data.get("models") or {}
     if not isinstance(models, dict):
         raise InputError("'models' must be a table of named models", f"{path}:{pos('models')[0]}")
@@ -53,7 +47,6 @@ def read(path: Path, text: str, catalog: Catalog) -> list[ModelConfig]:
     for name, section in models.items():
         if not isinstance(section, dict):
             raise InputError(f"model '{name}' must be a table", f"{path}:{pos('models')[0]}")
-        _check_keys(section, MODEL_KEYS, str(path), lambda *k, n=name: pos("models", n, *k))
         model = _tool_model(path, section, lambda *k, n=name: pos("models", n, *k),
                             catalog, lines)
         model.name = str(name)
@@ -100,13 +93,3 @@ def _tool_model(
         model.metrics.append(make_setting("metric", item, m_line, m_col, "metrics",
                                           model.framework, catalog))
     return model
-
-
-def _check_keys(data: dict, allowed: set[str], where: str, pos) -> None:
-    for key in data:
-        if key not in allowed:
-            raise InputError(
-                f"unknown key '{key}' in the lossadvisor config{did_you_mean(key, allowed)}",
-                f"{where}:{pos(key)[0]}",
-                f"allowed: {', '.join(sorted(allowed))}",
-            )
