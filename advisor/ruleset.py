@@ -8,6 +8,7 @@ validator and a test fails on any problem, so it can never be skipped silently.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from advisor import template
 from advisor.cache import read_rule_data, store
 from advisor.catalog import Catalog, load_catalog
 from advisor.conditions import GROUPS, OPERATOR_VALUES, OPERATORS, evaluate
-from advisor.errors import InputError, ProblemList, did_you_mean
+from advisor.errors import InputError, ProblemList, did_you_mean, kind_of
 from advisor.resources import builtin_rules_dir
 from advisor.thresholds import TEMPLATE_THRESHOLDS
 from advisor.vocabulary import ALL_TASKS, FACTS, STATISTICS, TRAITS
@@ -28,6 +29,11 @@ RULE_KEYS = {
     "rationale", "message", "fix", "examples", "applies_to",
 }
 REQUIRED = ("id", "name", "summary", "why", "references", "when", "rationale", "examples")
+TEXT_KEYS = ("id", "name", "kind", "severity", "summary", "why", "example", "rationale",
+             "message", "fix", "applies_to")
+"""Rule keys whose value is text; the others hold lists or mappings checked on their own."""
+SCALARS = (str, int, float, bool, type(None))
+"""What a condition may compare a fact with (operators test equality and membership)."""
 THEN_KEYS = {"losses", "metrics", "avoid"}
 EFFECT_KEYS = {"id", "weight", "rationale"}
 AVOID_KEYS = {"id", "kind", "reason"}
@@ -214,6 +220,12 @@ def validate_file(data: Any, path: str, catalog: Catalog, problems: list[str]) -
     return out
 
 
+def _text(raw: dict[str, Any], key: str) -> str:
+    """A text key's value, or '' when it is missing or of another type (reported already)."""
+    value = raw.get(key, "")
+    return value if isinstance(value, str) else ""
+
+
 class _RuleChecker:
     def __init__(self, raw: Any, where: str, path: str, catalog: Catalog):
         self.raw = raw
@@ -240,35 +252,40 @@ class _RuleChecker:
             if key not in RULE_KEYS:
                 self.problem(self.at(raw, key),
                              f"unknown key '{key}'{did_you_mean(str(key), RULE_KEYS)}")
+        for key in TEXT_KEYS:
+            if key in raw and not isinstance(raw[key], str):
+                self.problem(self.at(raw, key), f"'{key}' must be text, not {kind_of(raw[key])}")
         kind = raw.get("kind", "recommend")
-        if kind not in KINDS:
+        if isinstance(kind, str) and kind not in KINDS:
             self.problem(self.at(raw, "kind"), f"kind must be one of {', '.join(KINDS)}")
+        if kind not in KINDS:
+            kind = "recommend"  # go on checking the rest as a recommendation rule
         required = [k for k in REQUIRED if not (kind == "lint" and k == "rationale")]
         required += ["then"] if kind == "recommend" else ["severity", "message"]
         for key in required:
             if key not in raw:
                 self.problem(self.where, f"missing required key '{key}'")
-        rule_id = str(raw.get("id", ""))
+        rule_id = _text(raw, "id")
         if rule_id and not ID_PATTERN.match(rule_id):
             self.problem(self.at(raw, "id"), f"id '{rule_id}' must look like REC104 or LNT201")
-        name = str(raw.get("name", ""))
+        name = _text(raw, "name")
         if name and not NAME_PATTERN.match(name):
             self.problem(self.at(raw, "name"),
                          f"name '{name}' must be dotted lowercase, like regression.heavy-tails")
         for key in ("summary", "why", "rationale", "message"):
-            if key in raw and (not isinstance(raw[key], str) or not raw[key].strip()):
+            if isinstance(raw.get(key), str) and not raw[key].strip():
                 self.problem(self.at(raw, key), f"'{key}' must be non-empty text")
         refs = raw.get("references")
         if "references" in raw and (not isinstance(refs, list) or not refs
                                     or not all(isinstance(r, str) for r in refs)):
             self.problem(self.at(raw, "references"),
                          "'references' must be a non-empty list of text")
-        severity = raw.get("severity")
+        severity = _text(raw, "severity") or None
         if kind == "lint" and severity is not None and severity not in SEVERITIES:
             self.problem(self.at(raw, "severity"),
                          f"severity '{severity}' must be one of {', '.join(SEVERITIES)}"
                          f"{did_you_mean(str(severity), SEVERITIES)}")
-        applies = raw.get("applies_to")
+        applies = _text(raw, "applies_to") or None
         if kind == "lint" and applies is not None and applies not in APPLIES_TO:
             self.problem(self.at(raw, "applies_to"),
                          f"applies_to '{applies}' must be one of {', '.join(APPLIES_TO)}"
@@ -283,18 +300,19 @@ class _RuleChecker:
                 self.check_template(raw[key], facts | TEMPLATE_THRESHOLDS, self.at(raw, key),
                                     key)
         rule = Rule(
-            id=rule_id, name=name, kind=kind, summary=str(raw.get("summary", "")).strip(),
-            why=str(raw.get("why", "")).strip(), references=list(refs or []),
-            when=raw.get("when") or {}, rationale=str(raw.get("rationale", "")).strip(),
-            source=self.where, severity=severity, message=str(raw.get("message", "")).strip(),
-            fix=str(raw.get("fix", "")).strip(), example=str(raw.get("example", "")).strip(),
-            applies_to=raw.get("applies_to"),
+            id=rule_id, name=name, kind=kind, summary=_text(raw, "summary").strip(),
+            why=_text(raw, "why").strip(), references=refs if isinstance(refs, list) else [],
+            when=raw.get("when") or {}, rationale=_text(raw, "rationale").strip(),
+            source=self.where, severity=severity, message=_text(raw, "message").strip(),
+            fix=_text(raw, "fix").strip(), example=_text(raw, "example").strip(),
+            applies_to=applies,
         )
         if "then" in raw:
             self.check_then(raw["then"], rule)
         if kind == "lint" and "then" in raw:
             self.problem(self.at(raw, "then"), "lint rules report a message; they have no 'then'")
-        self.check_examples(raw.get("examples"), rule, kind, self.at(raw, "examples"))
+        if "examples" in raw:  # a missing key is reported as such above
+            self.check_examples(raw["examples"], rule, kind, self.at(raw, "examples"))
         return rule
 
     # -- conditions -----------------------------------------------------------------------
@@ -321,18 +339,13 @@ class _RuleChecker:
         if "trait" in node:
             if len(node) != 1:
                 self.problem(where, "'trait' stands alone: {trait: name}")
-            trait = node["trait"]
-            if trait not in TRAITS:
-                self.problem(where, f"unknown trait '{trait}'{did_you_mean(str(trait), TRAITS)}")
+            self.check_names("trait", [node["trait"]], TRAITS, where)
             return
         if "task" in node and "fact" not in node:
             if len(node) != 1:
                 self.problem(where, "'task' stands alone: {task: name} or {task: [a, b]}")
             tasks = node["task"] if isinstance(node["task"], list) else [node["task"]]
-            for task in tasks:
-                if task not in ALL_TASKS:
-                    self.problem(where,
-                                 f"unknown task '{task}'{did_you_mean(str(task), ALL_TASKS)}")
+            self.check_names("task", tasks, ALL_TASKS, where)
             return
         for key in node:
             if key not in ("fact", "op", "value"):
@@ -343,12 +356,9 @@ class _RuleChecker:
         if fact is None or op is None:
             self.problem(where, "a comparison needs 'fact' and 'op'")
             return
-        if fact not in facts:
-            self.problem(self.at(node, "fact"),
-                         f"unknown fact '{fact}'{did_you_mean(str(fact), facts)}")
-        if op not in OPERATORS:
-            self.problem(self.at(node, "op"),
-                         f"unknown operator '{op}'{did_you_mean(str(op), OPERATORS)}")
+        self.check_names("fact", [fact], facts, self.at(node, "fact"))
+        if not isinstance(op, str) or op not in OPERATORS:
+            self.check_names("operator", [op], OPERATORS, self.at(node, "op"))
             return
         if "value" not in node:
             self.problem(where, f"operator '{op}' needs a 'value'")
@@ -365,16 +375,23 @@ class _RuleChecker:
             self.problem(self.at(node, "value"), f"operator '{op}' takes a number")
         elif shape == "bool" and not isinstance(value, bool):
             self.problem(self.at(node, "value"), f"operator '{op}' takes true or false")
+        elif shape == "list" and not all(isinstance(v, SCALARS) for v in value):
+            self.problem(self.at(node, "value"),
+                         f"operator '{op}' takes a list of text, numbers or booleans")
+            return
+        elif shape is None and not isinstance(value, SCALARS) and not (
+                op in ("eq", "ne") and isinstance(value, list)
+                and all(isinstance(v, SCALARS) for v in value)):
+            self.problem(self.at(node, "value"),
+                         f"operator '{op}' compares with text, a number or a boolean, not "
+                         f"{kind_of(value)}")
+            return
         if fact == "traits":
-            for trait in value if isinstance(value, list) else [value]:
-                if trait not in TRAITS:
-                    self.problem(self.at(node, "value"),
-                                 f"unknown trait '{trait}'{did_you_mean(str(trait), TRAITS)}")
+            self.check_names("trait", value if isinstance(value, list) else [value], TRAITS,
+                             self.at(node, "value"))
         if fact == "task":
-            for task in value if isinstance(value, list) else [value]:
-                if task not in ALL_TASKS:
-                    self.problem(self.at(node, "value"),
-                                 f"unknown task '{task}'{did_you_mean(str(task), ALL_TASKS)}")
+            self.check_names("task", value if isinstance(value, list) else [value], ALL_TASKS,
+                             self.at(node, "value"))
         if fact in ("loss", "metrics") and op in ("eq", "ne", "in", "not_in", "contains",
                                                    "not_contains", "any_of"):
             kind = "loss" if fact == "loss" else "metric"
@@ -383,6 +400,15 @@ class _RuleChecker:
                     self.problem(self.at(node, "value"),
                                  f"unknown {kind} '{item}'"
                                  f"{did_you_mean(str(item), self.catalog.ids(kind))}")
+
+    def check_names(self, what: str, names: list[Any], known: Any, where: str) -> None:
+        """Each of ``names`` must be text and one of ``known`` (did-you-mean otherwise)."""
+        for name in names:
+            if not isinstance(name, str):
+                article = "an" if what[0] in "aeiou" else "a"
+                self.problem(where, f"{article} {what} must be a name, not {kind_of(name)}")
+            elif name not in known:
+                self.problem(where, f"unknown {what} '{name}'{did_you_mean(name, known)}")
 
     def check_template(self, text: str, facts: set[str], where: str, key: str) -> None:
         try:
@@ -400,7 +426,7 @@ class _RuleChecker:
 
     # -- effects --------------------------------------------------------------------------
     def check_then(self, then: Any, rule: Rule) -> None:
-        where = self.at(then) if getattr(then, "line", 0) else self.where
+        where = self.at(self.raw, "then")
         if not isinstance(then, dict) or not then:
             self.problem(where, "'then' must map losses/metrics/avoid to lists")
             return
@@ -418,9 +444,17 @@ class _RuleChecker:
                 self.check_id(kind, item["id"], self.at(item, "id"))
                 weight = item.get("weight", 1)
                 if isinstance(weight, bool) or not isinstance(weight, (int, float)):
-                    self.problem(self.at(item, "weight"), "weight must be a number")
+                    self.problem(self.at(item, "weight"),
+                                 f"weight must be a number, not {kind_of(weight)}")
                     continue
-                text = str(item.get("rationale", "")).strip()
+                if not math.isfinite(weight):
+                    self.problem(self.at(item, "weight"), f"weight must be finite, not {weight}")
+                    continue
+                if not isinstance(item.get("rationale", ""), str):
+                    self.problem(self.at(item, "rationale"), "an effect's rationale must be "
+                                 f"text, not {kind_of(item['rationale'])}")
+                    continue
+                text = item.get("rationale", "").strip()
                 if text:
                     self.check_template(text, set(FACTS) | set(STATISTICS) | TEMPLATE_THRESHOLDS,
                                         self.at(item, "rationale"), "rationale")
@@ -437,6 +471,10 @@ class _RuleChecker:
                 continue
             self.check_id(kind, item["id"], self.at(item, "id"))
             reason = item.get("reason", "")
+            if not isinstance(reason, str):
+                self.problem(self.at(item, "reason"),
+                             f"an avoid reason must be text, not {kind_of(reason)}")
+                continue
             if reason:
                 self.check_template(str(reason), set(FACTS) | set(STATISTICS) | TEMPLATE_THRESHOLDS,
                                     self.at(item, "reason"), "avoid reason")
@@ -452,16 +490,16 @@ class _RuleChecker:
         return value
 
     def check_id(self, kind: str, entry_id: Any, where: str) -> None:
-        if not self.catalog.has(kind, str(entry_id)):
+        if not isinstance(entry_id, str):
+            self.problem(where, f"a {kind} id must be text, not {kind_of(entry_id)}")
+        elif not self.catalog.has(kind, entry_id):
             self.problem(where, f"unknown {kind} '{entry_id}'"
                          f"{did_you_mean(str(entry_id), self.catalog.ids(kind))}")
 
     # -- examples -------------------------------------------------------------------------
     def check_examples(self, examples: Any, rule: Rule, kind: str, where: str) -> None:
-        if examples is None:
-            return
         if not isinstance(examples, list):
-            self.problem(where, "'examples' must be a list")
+            self.problem(where, f"'examples' must be a list, not {kind_of(examples)}")
             return
         outcomes = set()
         for item in examples:
@@ -474,28 +512,33 @@ class _RuleChecker:
             if not isinstance(profile, dict) or set(profile) - PROFILE_KEYS:
                 self.problem(at, "an example profile has only task, traits and stats")
                 continue
-            built: dict[str, Any] = dict(profile.get("stats") or {})
-            for name in built:
-                if name not in STATISTICS:
-                    self.problem(at, f"example names unknown statistic '{name}'"
-                                 f"{did_you_mean(str(name), STATISTICS)}")
-            for trait in profile.get("traits") or []:
-                if trait not in TRAITS:
-                    self.problem(at, f"example names unknown trait '{trait}'"
-                                 f"{did_you_mean(str(trait), TRAITS)}")
-            built["task"] = profile.get("task")
-            built["traits"] = set(profile.get("traits") or [])
-            built["has_data"] = bool(profile.get("stats"))
+            stats = profile.get("stats") or {}
+            traits = profile.get("traits") or []
             config = item.get("config") or {}
+            shapes = (("stats", stats, dict, "a mapping of statistics to values"),
+                      ("traits", traits, list, "a list of trait names"),
+                      ("config", config, dict, "a mapping of config facts to values"),
+                      ("fires", item["fires"], bool, "true or false"))
+            wrong = [f"example '{key}' must be {what}, not {kind_of(value)}"
+                     for key, value, shape, what in shapes if not isinstance(value, shape)]
+            if profile.get("task") is not None:
+                self.check_names("task", [profile["task"]], ALL_TASKS, at)
+            if wrong:
+                for message in wrong:
+                    self.problem(at, message)
+                continue
+            built: dict[str, Any] = dict(stats)
+            self.check_names("statistic", list(built), STATISTICS, at)
+            self.check_names("trait", traits, TRAITS, at)
+            built["task"] = profile.get("task")
+            built["traits"] = {t for t in traits if isinstance(t, str)}
+            built["has_data"] = bool(stats)
             if kind == "lint":
-                for name in config:
-                    if name not in LINT_FACTS:
-                        self.problem(at, f"example config names unknown fact '{name}'"
-                                     f"{did_you_mean(str(name), LINT_FACTS)}")
+                self.check_names("config fact", list(config), LINT_FACTS, at)
                 built.update(config)
             elif config:
                 self.problem(at, "only lint rule examples have a config")
-            fires = bool(item["fires"])
+            fires = item["fires"]
             outcomes.add(fires)
             rule.examples.append(Example(built, fires, at))
         if outcomes != {True, False}:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from advisor.errors import InputError, ProblemList, did_you_mean
+from advisor.errors import InputError, ProblemList, did_you_mean, kind_of
 from advisor.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from advisor.yamlio import MAX_BYTES, load_toml
 
@@ -143,7 +143,7 @@ class _Checker:
                              f"{did_you_mean(str(key), list(allowed))}; allowed: "
                              f"{', '.join(sorted(allowed))}")
             elif not self.fits(value, shape, here):
-                self.problem(here, f"'{key}' must be {SHAPES[shape]}, not {_kind(value)}")
+                self.problem(here, f"'{key}' must be {SHAPES[shape]}, not {kind_of(value)}")
 
     def fits(self, value: Any, shape: str, here: tuple[str, ...]) -> bool:
         """Whether ``value`` has ``shape``; reports problems inside it itself."""
@@ -178,7 +178,7 @@ class _Checker:
                     self.keys(section, MODEL_KEYS, here + (str(name),))
                 else:
                     self.problem(here + (str(name),),
-                                 f"model '{name}' must be a table, not {_kind(section)}")
+                                 f"model '{name}' must be a table, not {kind_of(section)}")
             return True
         raise AssertionError(shape)  # pragma: no cover - SHAPES lists every shape
 
@@ -192,19 +192,4 @@ class _Checker:
             elif isinstance(number, bool) or not isinstance(number, (int, float)) or (
                     not math.isfinite(number)):
                 self.problem(here + (str(name),),
-                             f"threshold '{name}' must be a finite number, not {_kind(number)}")
-
-
-def _kind(value: Any) -> str:
-    """What a TOML value is, in the words of the TOML spec."""
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, (int, float)):
-        return f"the number {value!r}"
-    if isinstance(value, str):
-        return f"the string {value[:40]!r}"
-    if isinstance(value, list):
-        return "an array" if value else "an empty array"
-    if isinstance(value, dict):
-        return "a table"
-    return type(value).__name__
+                             f"threshold '{name}' must be a finite number, not {kind_of(number)}")

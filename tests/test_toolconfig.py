@@ -38,7 +38,7 @@ BAD = [
     ('loss = "mse"\nconfigs = "train.yaml"\n', 2, "'configs' must be a list of file paths"),
     ('loss = 3\n', 1, "'loss' must be a name or a table"),
     ('loss = "mse"\nmetrics = [1, 2]\n', 2, "'metrics' must be a name or a list of names"),
-    ('loss = "mse"\ndata = ["a.csv"]\n', 2, "'data' must be a string, not an array"),
+    ('loss = "mse"\ndata = ["a.csv"]\n', 2, "'data' must be a string, not a list"),
     ('loss = "mse"\nloss_args = "weight"\n', 2, "'loss_args' must be a table"),
     ('loss = "mse"\nmodels = 1\n', 2, "'models' must be a table of named model tables"),
     ('loss = "mse"\n[models.a]\nloss = true\n', 3, "'loss' must be a name or a table with a "
@@ -49,7 +49,7 @@ BAD = [
     ('[thresholds]\nimbalance_ration = 5\n', 2, "unknown threshold 'imbalance_ration' (did you "
      "mean 'imbalance_ratio'?); `lossadvisor traits` lists the thresholds"),
     ('[thresholds]\nimbalance_ratio = "5"\n', 2, "threshold 'imbalance_ratio' must be a finite "
-     "number, not the string '5'"),
+     "number, not the text '5'"),
     ('[thresholds]\nsmall_sample_rows = inf\n', 2, "threshold 'small_sample_rows' must be a "
      "finite number, not the number inf"),
     ('[thresholds]\nskewness = true\n', 2, "threshold 'skewness' must be a finite number, not "
