@@ -95,6 +95,8 @@ class Case:
     files: dict[str, bytes] = field(default_factory=dict)
     args: list[str] = field(default_factory=list)
     stdin: bytes | None = None
+    may_write: set[str] = field(default_factory=set)
+    """Files the command does not read, which its -o may therefore replace."""
 
 
 KINDS = {"csv": 22, "csv-new": 12, "config": 22, "config-new": 10, "tool-config": 12,
@@ -543,6 +545,7 @@ def gen_output(rng: random.Random, case: Case) -> None:
     roll = rng.random()
     if roll < 0.4:
         case.args = ["profile", "d.csv", "--target", target, "-o", victim]
+        case.may_write = {"cfg.yaml"}  # profile reads the data and pyproject.toml, not configs
     elif roll < 0.7:
         case.args = ["lint", "-o", victim]
     elif roll < 0.85:
@@ -595,7 +598,7 @@ def judge(case: Case, exit_code: int | None, stdout: str, stderr: str, exception
     if exit_code is not None and exit_code not in (0, 1, 2):
         problems.append(("bad-exit", f"exit {exit_code}: {stderr.strip()[-300:]}"))
     changed = [name for name, digest in before.items()
-               if name != "new.txt" and after.get(name) != digest]
+               if name not in case.may_write and after.get(name) != digest]
     if changed:
         problems.append(("input-modified", ", ".join(changed)))
     for stream, text in (("stdout", stdout), ("stderr", stderr)):
