@@ -127,6 +127,9 @@ def test_lint_formats_show_no_raw_control_character(ruleset, messages):
         assert not raw_in(text), (name, text)
         if name in ("text", "github"):  # one line per finding: no forged extra lines
             assert len(text.splitlines()) == len(result.findings), (name, text)
+    sarif = json.loads(RENDERERS["sarif"](result, ruleset))  # code scanning shows these texts
+    for item in sarif["runs"][0]["results"]:
+        assert not raw_in(item["message"]["text"]) and "\r" not in item["message"]["text"]
 
 
 def _user_rule(ruleset: RuleSet, text: str):

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from typing import Any
 
 from advisor.frameworks import knowledge
-from advisor.ruleset import Rule
+from advisor.render.visible import visible, visible_tree
+from advisor.ruleset import AvoidEffect, Rule
 
 FRAMEWORK_LABELS = knowledge().labels()
 TABLE_FRAMEWORKS = tuple(f for f, fw in knowledge().frameworks.items() if fw.table)
@@ -96,3 +98,15 @@ def clean(value: Any) -> Any:
     if hasattr(value, "item"):  # numpy scalars
         return clean(value.item())
     return str(value)
+
+
+def shown(rule: Rule) -> Rule:
+    """The rule with every text made safe for a terminal or a Markdown page."""
+    return replace(
+        rule, id=visible(rule.id), name=visible(rule.name), summary=visible(rule.summary),
+        why=visible(rule.why, keep_layout=True), references=[visible(r) for r in rule.references],
+        when=visible_tree(rule.when), rationale=visible(rule.rationale),
+        source=visible(rule.source), message=visible(rule.message), fix=visible(rule.fix),
+        example=visible(rule.example, keep_layout=True),
+        avoid=[AvoidEffect(visible(a.id), a.kind, visible(a.reason)) for a in rule.avoid],
+    )  # examples are shown as JSON with ASCII escapes, which is safe already

@@ -16,7 +16,7 @@ from typing import Any
 
 from advisor import __version__
 from advisor.lint.check import Finding, LintResult
-from advisor.render.common import cell, rule_markdown
+from advisor.render.common import cell, rule_markdown, shown
 from advisor.render.visible import dump_json, visible
 from advisor.ruleset import RuleSet
 
@@ -173,7 +173,7 @@ def render_sarif(result: LintResult, ruleset: RuleSet) -> str:
     lint_rules = ruleset.of_kind("lint")
     index = {rule.id: i for i, rule in enumerate(lint_rules)}
     rules = []
-    for rule in lint_rules:
+    for rule in map(shown, lint_rules):  # code scanning renders these texts
         rules.append({
             "id": rule.id,
             "name": rule.name,
@@ -191,7 +191,7 @@ def render_sarif(result: LintResult, ruleset: RuleSet) -> str:
             "ruleId": finding.rule,
             "ruleIndex": index[finding.rule],
             "level": SARIF_LEVELS[finding.severity],
-            "message": {"text": finding.message},
+            "message": {"text": visible(finding.message)},
             "locations": [{
                 "physicalLocation": {
                     "artifactLocation": {"uri": _uri(finding.path)},

@@ -8,7 +8,6 @@ untrusted text: the terminal and Markdown views show them with control character
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from typing import Any
 
 from rich import box
@@ -16,22 +15,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from advisor.render.common import cell, clean, describe, rule_markdown
+from advisor.render.common import cell, clean, describe, rule_markdown, shown
 from advisor.render.table import to_text
-from advisor.render.visible import dump_json, visible, visible_tree
-from advisor.ruleset import AvoidEffect, Rule, RuleSet
-
-
-def shown(rule: Rule) -> Rule:
-    """The rule with every text made safe for a terminal or a Markdown page."""
-    return replace(
-        rule, id=visible(rule.id), name=visible(rule.name), summary=visible(rule.summary),
-        why=visible(rule.why, keep_layout=True), references=[visible(r) for r in rule.references],
-        when=visible_tree(rule.when), rationale=visible(rule.rationale),
-        source=visible(rule.source), message=visible(rule.message), fix=visible(rule.fix),
-        example=visible(rule.example, keep_layout=True),
-        avoid=[AvoidEffect(visible(a.id), a.kind, visible(a.reason)) for a in rule.avoid],
-    )  # examples are shown as JSON with ASCII escapes, which is safe already
+from advisor.render.visible import dump_json
+from advisor.ruleset import Rule, RuleSet
 
 
 def rule_dict(rule: Rule) -> dict[str, Any]:
