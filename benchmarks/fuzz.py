@@ -670,8 +670,11 @@ def worker_main() -> None:
         proto.write(json.dumps(outcome) + "\n")
 
 
-def run_subprocess(case: Case, timeout: float) -> list[tuple[str, str]]:
-    """One case as a real process: catches aborts at interpreter exit."""
+def run_subprocess(case: Case, timeout: float) -> list[tuple[str, str]] | None:
+    """One case as a real process: catches aborts at interpreter exit. None when the case
+    cannot be a command line (no shell passes a NUL byte in an argument)."""
+    if any("\x00" in arg for arg in case.args):
+        return None
     with tempfile.TemporaryDirectory(prefix="lossadvisor-fuzz-") as tmp:
         folder = Path(tmp)
         materialize(case, folder)
@@ -800,9 +803,9 @@ def run(n: int, seed: int = 1, jobs: int = 2, timeout: float = 10.0,
                     record(outcome["index"], [tuple(p) for p in outcome["problems"]],
                            "in-process")
                 if subprocess_every and outcome["index"] % subprocess_every == 0:
-                    report.subprocess_runs += 1
                     problems = run_subprocess(make_case(seed, outcome["index"], kinds),
                                               timeout)
+                    report.subprocess_runs += problems is not None
                     if problems:
                         record(outcome["index"], problems, "subprocess")
                 if progress and report.n % 500 == 0:
