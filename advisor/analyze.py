@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from advisor.column import to_target_column
+from advisor.column import TargetColumn, to_target_column
 from advisor.io import Dataset, TableSource, open_table
 from advisor.profile import Profile, profile_target
 from advisor.target import choose_target
@@ -83,7 +83,8 @@ def analyze(
         for name in choice.columns:
             # The Arrow column is released as soon as its numpy copy exists: peak memory
             # holds one full-size copy of the target, not two.
-            columns.append(to_target_column(name, dataset.data.pop(name), source.path))
+            columns.append(to_target_column(name, dataset.data.pop(name), source.path,
+                                            source.decimal))
     if task:
         decision = check_task(task, columns, thresholds, source.path)
     else:
@@ -105,7 +106,21 @@ def analyze(
             delimiter=dataset.delimiter, encoding=dataset.encoding, decimal=dataset.decimal
         )
     notes = list(dataset.notes)
+    notes.extend(_stray_note(column, source) for column in columns if column.strays and column.n)
+    if "constant_label" in decision.traits:
+        notes.append(f"constant target column: {decision.traits['constant_label']}")
     if choice.guessed:
         notes.append(f"target: {', '.join(choice.columns)} ({choice.reason}); "
                      "pass --target to choose another")
     return Analysis(profile, notes)
+
+
+def _stray_note(column: TargetColumn, source: TableSource) -> str:
+    """Name the tokens read as missing in a numeric column, and where the first one is."""
+    shown = ", ".join(f"'{token}' ({count:,})" for token, count in list(column.strays.items())[:5])
+    more = ", ..." if len(column.strays) > 5 else ""
+    where = ""
+    if column.first_stray_row is not None:
+        where = f"; the first on {source.row_position(column.first_stray_row)}"
+    return (f"column '{column.name}': values that are not numbers read as missing: "
+            f"{shown}{more}{where}")

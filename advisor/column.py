@@ -32,6 +32,35 @@ MANY_TEXT_LEVELS = 100_000
 FEW_LEVELS = 4096
 """Class levels and counts are materialised only for columns with at most this many values."""
 
+MISSING_WORDS = frozenset({
+    "na", "n/a", "n.a.", "nan", "-nan", "null", "none", "nil", "missing", "#n/a", "#na", "<na>",
+    "?", "-", "--", ".",
+})
+"""Spellings of "no value" (compared case-insensitively) that may sit among numbers: pandas'
+default missing-value strings plus the placeholders hand-made files use. Among numbers they are
+missing values; a column made only of them has no values."""
+
+NA_SPELLINGS = frozenset({
+    "#n/a", "#n/a n/a", "#na", "-1.#ind", "-1.#qnan", "-nan", "1.#ind", "1.#qnan", "n/a", "na",
+    "nan", "null",
+})
+"""pyarrow's own missing-value strings, lower-cased: missing in a text target in any case
+("Null", "NAN"), where pyarrow recognises only some spellings. Other MISSING_WORDS ("none", "?")
+can be real class labels and stay labels there."""
+
+STRAY_MAX_SHARE = 0.01
+"""A numeric column may hold at most this share of labelled rows that are neither numbers nor
+missing words; they are read as missing and named. More makes it a text column."""
+STRAY_MAX_DISTINCT = 10
+"""...and at most this many distinct such tokens."""
+
+_PLAIN = {
+    ".": r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$",
+    ",": r"^[-+]?(\d+,?\d*|,\d+)([eE][-+]?\d+)?$",
+}
+_GROUPED = {".": r"^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$", ",": r"^[-+]?\d{1,3}(\.\d{3})+(,\d*)?$"}
+_INFINITY = r"^[-+]?(?i:inf|infinity)$"
+
 
 @dataclass
 class TargetColumn:
@@ -52,6 +81,10 @@ class TargetColumn:
     """Labelled rows of a text column whose labels were not materialised."""
     monotonic: bool = False
     """Strictly increasing or decreasing in file order (an ID-like sequence)."""
+    strays: dict[str, int] = field(default_factory=dict)
+    """Tokens that are not numbers in a column read as numbers, with their counts (missing)."""
+    first_stray_row: int | None = None
+    """Data row (0-based) of the first stray token, for the note that names it."""
     _sorted: bool = False
     _cache: dict = field(default_factory=dict)
 
@@ -160,8 +193,13 @@ class TargetColumn:
         return True
 
 
-def to_target_column(name: str, column: pa.ChunkedArray, where: str) -> TargetColumn:
-    """Convert an Arrow column; raises :class:`InputError` for types no target can have."""
+def to_target_column(name: str, column: pa.ChunkedArray, where: str,
+                     decimal: str = ".") -> TargetColumn:
+    """Convert an Arrow column; raises :class:`InputError` for types no target can have.
+
+    ``decimal`` is the file's decimal mark, which tells a thousands separator in numeric text
+    ("1,234" or "1.398,07") from a decimal one.
+    """
     import pyarrow as pa
 
     kind_type = column.type
@@ -180,7 +218,7 @@ def to_target_column(name: str, column: pa.ChunkedArray, where: str) -> TargetCo
     if pa.types.is_boolean(kind_type):
         return _numeric(name, column, total, "boolean")
     if pa.types.is_string(kind_type) or pa.types.is_large_string(kind_type):
-        return _text(name, column, total)
+        return _text(name, column, total, decimal)
     if pa.types.is_integer(kind_type) or pa.types.is_floating(kind_type) or pa.types.is_decimal(
         kind_type
     ):
@@ -192,7 +230,7 @@ def to_target_column(name: str, column: pa.ChunkedArray, where: str) -> TargetCo
     )
 
 
-def _text(name: str, column: pa.ChunkedArray, total: int) -> TargetColumn:
+def _text(name: str, column: pa.ChunkedArray, total: int, decimal: str = ".") -> TargetColumn:
     """Labels and counts via Arrow; numeric text becomes numbers, boolean words one case.
 
     Nothing here converts through pandas (some pyarrow ``to_numpy`` paths import it, which
@@ -208,7 +246,6 @@ def _text(name: str, column: pa.ChunkedArray, total: int) -> TargetColumn:
     labels = pc.filter(trimmed, keep)
     counts_array = pc.filter(counted.field("counts"), keep)
     kept = _int64_values(counts_array)
-    present = int(kept.sum())
     if len(labels):
         try:
             pc.cast(labels, pa.float64())
@@ -220,6 +257,13 @@ def _text(name: str, column: pa.ChunkedArray, total: int) -> TargetColumn:
             values = pc.utf8_trim_whitespace(column)
             numbers = pc.cast(pc.filter(values, _non_blank(values)), pa.float64())
             return _numeric(name, numbers, total, "numeric", missing=total - len(numbers))
+        numbers = _numbers_with_strays(name, column, labels, kept, total, decimal)
+        if numbers is not None:
+            return numbers
+        # Spellings of "missing" that pyarrow only knows in one case ("Null", "NAN").
+        keep = ~_mask(pc.is_in(pc.utf8_lower(labels), value_set=pa.array(sorted(NA_SPELLINGS))))
+        labels, kept = pc.filter(labels, pa.array(keep)), kept[keep]
+    present = int(kept.sum())
     if len(labels) > MANY_TEXT_LEVELS:
         result = TargetColumn(name, "text", np.empty(0), total, total - present)
         result.text_n = present
@@ -239,6 +283,89 @@ def _text(name: str, column: pa.ChunkedArray, total: int) -> TargetColumn:
         text_levels=levels,
         text_counts=np.array([merged[label] for label in levels], dtype=np.int64),
     )
+
+
+def _numbers_with_strays(name: str, column: pa.ChunkedArray, labels: pa.Array,
+                         counts: np.ndarray, total: int, decimal: str) -> TargetColumn | None:
+    """Read a text column as numbers when numbers dominate it (see :func:`label_numbers`)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    reading = label_numbers(labels, counts, decimal)
+    if reading is None:
+        return None
+    grouped, strays = reading
+    if len(strays) == len(labels):  # nothing but missing words
+        result = TargetColumn(name, "numeric", np.empty(0), total, total)
+    else:
+        values, is_number = normalise_numbers(pc.utf8_trim_whitespace(column), grouped, decimal)
+        numbers = pc.cast(pc.filter(values, is_number), pa.float64())
+        result = _numeric(name, numbers, total, "numeric", missing=total - len(numbers))
+    result.strays = strays
+    trimmed = pc.utf8_trim_whitespace(column)
+    rows = [pc.index(trimmed, token).as_py() for token in strays]
+    result.first_stray_row = min((row for row in rows if row >= 0), default=None)
+    return result
+
+
+def label_numbers(labels: pa.Array, counts: np.ndarray,
+                  decimal: str) -> tuple[bool, dict[str, int]] | None:
+    """Decide whether distinct trimmed labels (with their counts) are numbers with strays.
+
+    Returns None for text, else whether thousands separators are read, and the labels that
+    are not numbers (read as missing) with their counts. Words that spell "missing"
+    (MISSING_WORDS) are missing values in any amount; other non-numbers are stray tokens only
+    while they are rare (STRAY_MAX_SHARE of the labelled rows, STRAY_MAX_DISTINCT spellings).
+    Thousands separators ("1,234" where the decimal mark is '.', "1.398,07" where it is ',') are
+    read only when no value in the column uses the separator any other way: a "3,14" next to
+    "1,234" leaves the convention unclear. A column made only of missing words has no values.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    separator = "," if decimal == "." else "."
+    missing = _mask(pc.is_in(pc.utf8_lower(labels), value_set=pa.array(sorted(MISSING_WORDS))))
+    plain = _mask(pc.match_substring_regex(labels, _PLAIN[decimal])) | _mask(
+        pc.match_substring_regex(labels, _INFINITY))
+    grouped = _mask(pc.match_substring_regex(labels, _GROUPED[decimal])) & ~plain
+    uses_separator = _mask(pc.match_substring(labels, separator)) & ~missing
+    if (uses_separator & ~grouped).any():
+        grouped[:] = False  # the separator means something else here: convention unclear
+    number = plain | grouped
+    other = ~number & ~missing
+    n_number, n_other = int(counts[number].sum()), int(counts[other].sum())
+    if n_other and (n_number == 0 or n_other > STRAY_MAX_SHARE * int(counts.sum())
+                    or int(other.sum()) > STRAY_MAX_DISTINCT):
+        return None
+    stray = np.flatnonzero(~number)
+    names = labels.take(pa.array(stray, type=pa.int64())).to_pylist()
+    return bool(grouped.any()), dict(zip(names, counts[stray].tolist(), strict=True))
+
+
+def normalise_numbers(strings, grouped: bool, decimal: str):
+    """Numeric text in the file's convention -> text pyarrow casts, and where it is a number."""
+    import pyarrow.compute as pc
+
+    if grouped:
+        strings = pc.replace_substring(strings, "," if decimal == "." else ".", "")
+    if decimal == ",":
+        strings = pc.replace_substring(strings, ",", ".")
+    is_number = pc.or_(pc.match_substring_regex(strings, _PLAIN["."]),
+                       pc.match_substring_regex(strings, _INFINITY))
+    return strings, is_number
+
+
+def _mask(flags) -> np.ndarray:
+    """A boolean Arrow array (nulls as False) as a numpy bool array, without pandas."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    as_bytes = pc.cast(pc.fill_null(flags, False), pa.uint8())
+    if isinstance(as_bytes, pa.ChunkedArray):
+        as_bytes = as_bytes.combine_chunks()
+    data = np.frombuffer(as_bytes.buffers()[1], dtype=np.uint8,
+                         count=as_bytes.offset + len(as_bytes))[as_bytes.offset:]
+    return data.astype(bool)
 
 
 def _non_blank(strings):

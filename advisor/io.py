@@ -290,6 +290,22 @@ class TableSource:
         first = message.splitlines()[0] if message else type(exc).__name__
         return InputError(f"cannot parse the file ({first})", self.path)
 
+    def row_position(self, row: int) -> str:
+        """Where data row ``row`` (0-based, as pyarrow counts them) is: 'line N' of a text
+        file, found by one scan that stops there (used only to name a problem value)."""
+        if self.format == "parquet":
+            return f"row {row + 1}"
+        with self._stream() as stream:
+            text = io.TextIOWrapper(_Readable(stream), encoding=self.encoding, errors="replace",
+                                    newline="")
+            reader = csv.reader(text, delimiter=self.delimiter or ",")
+            seen = -2  # the header row takes -1: data rows count from 0
+            for record in reader:
+                seen += bool(record)  # pyarrow skips empty lines
+                if seen == row:
+                    return f"line {reader.line_num}"
+        return f"data row {row + 1}"
+
     def _find_ragged_row(self) -> tuple[int, int, int]:
         """Locate the first row whose field count differs from the header (error path only)."""
         with self._stream() as stream:
@@ -538,8 +554,9 @@ def _sniff_decimal(lines: list[str], delimiter: str) -> str:
         return "."
     import re
 
-    comma = re.compile(r"^-?\d+,\d+$")
-    dot = re.compile(r"^-?\d*\.\d+([eE][-+]?\d+)?$")
+    # Thousands groups count too: "1.398,07" has a decimal comma, "1,398.07" a decimal point.
+    comma = re.compile(r"^-?(\d+|\d{1,3}(\.\d{3})+),\d+$")
+    dot = re.compile(r"^-?(\d*|\d{1,3}(,\d{3})+)\.\d+([eE][-+]?\d+)?$")
     commas = dots = 0
     for row in csv.reader(lines, delimiter=delimiter):
         for value in row:

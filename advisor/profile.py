@@ -81,7 +81,9 @@ def profile_target(
         column = columns[0]
         _class_stats(column, decision, thresholds, stats, traits)
     elif decision.task == "multiclass":  # one-hot columns
-        counts = {c.name: int(c.total()) for c in columns}
+        # A class column that is never 1 has no examples (the constant_label trait says so);
+        # it takes no part in the imbalance grading.
+        counts = {c.name: int(c.total()) for c in columns if c.total() > 0}
         _grade_classes(counts, thresholds, stats, traits)
     elif decision.task == "multilabel":
         _multilabel_stats(columns, thresholds, stats, traits)

@@ -191,8 +191,10 @@ class StreamedColumn(TargetColumn):
                 if len(self._text) > LEVEL_CAP:
                     self._text = None
 
-    def finish(self) -> None:
+    def finish(self, decimal: str = ".") -> None:
         """Settle the representation the profiler reads."""
+        if self.kind == "text" and self._text:
+            self._text_as_numbers(decimal)
         if self.kind == "text":
             merged = self._text or {}
             lowered: dict[str, int] = {}
@@ -217,6 +219,49 @@ class StreamedColumn(TargetColumn):
             self._weighted = _Weighted(sample, np.ones(kept, dtype=np.int64), self._n / kept)
             self.approximate = True
         self._sample = np.empty(0)
+
+    def _text_as_numbers(self, decimal: str) -> None:
+        """A text column that is numbers with stray tokens ("?", "None") or thousands
+        separators becomes numeric, from its exact label counts (file order is lost, so it
+        is not taken for a monotonic sequence)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from advisor.column import label_numbers, normalise_numbers
+
+        labels = pa.array(list(self._text or {}), type=pa.string())
+        counts = np.array(list((self._text or {}).values()), dtype=np.int64)
+        reading = label_numbers(labels, counts, decimal)
+        if reading is None:
+            return
+        grouped, self.strays = reading
+        strings, is_number = normalise_numbers(labels, grouped, decimal)
+        keep = np.asarray(pc.fill_null(is_number, False).to_pylist(), dtype=bool)
+        values = np.asarray(pc.cast(pc.filter(strings, is_number), pa.float64()).to_pylist(),
+                            dtype=float)
+        weights = counts[keep]
+        self.kind = "numeric"
+        self.n_missing += int(counts[~keep].sum())
+        self._text = {}
+        finite = np.isfinite(values)
+        self.n_infinite += int(weights[~finite].sum())
+        values, weights = values[finite], weights[finite]
+        if values.shape[0] == 0:
+            return
+        unique, inverse = np.unique(values, return_inverse=True)
+        tally = np.bincount(inverse, weights=weights).astype(np.int64)
+        n = int(tally.sum())
+        mean = float((unique * tally).sum() / n)
+        d = unique - mean
+        self._n, self._min, self._max = n, float(unique[0]), float(unique[-1])
+        self._sum = float((unique * tally).sum())
+        self._moments = (n, mean, float((tally * d**2).sum()), float((tally * d**3).sum()),
+                         float((tally * d**4).sum()))
+        self._integral = bool(np.array_equal(np.floor(unique), unique))
+        self._zeros = int(tally[unique == 0].sum())
+        self._negatives = int(tally[unique < 0].sum())
+        self._levels, self._pending = (unique, tally), []
+        self._increasing = self._decreasing = False
 
     # -- the profiler's view -----------------------------------------------------------------
     @property
@@ -350,6 +395,9 @@ def _one_pass(source: TableSource, names: list[str],
                 if one_hot is not None:
                     one_hot = False  # text labels are never one-hot indicator columns
                 continue
+            if pa.types.is_null(array.type):  # nothing but missing values so far
+                column.add_numbers(np.empty(0), len(array), len(array))
+                continue
             chunked = pa.chunked_array([array])
             values = numeric.float64_from_arrow(chunked)
             if one_hot and array.null_count == 0:
@@ -364,7 +412,7 @@ def _one_pass(source: TableSource, names: list[str],
     result = [columns.get(name) or StreamedColumn(name, "numeric", 0) for name in names]
     for column in result:
         column.row_one_hot = one_hot
-        column.finish()
+        column.finish(source.decimal)
     return rows, result
 
 

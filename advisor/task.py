@@ -79,8 +79,10 @@ def infer_task(columns: list[TargetColumn], thresholds: Thresholds, where: str) 
     """
     for column in columns:
         if column.n == 0:
+            words = ", ".join(f"'{word}'" for word in list(column.strays)[:5])
             raise InputError(
-                f"target column '{column.name}' has no values (all {column.n_total} missing)",
+                f"target column '{column.name}' has no values (all {column.n_total} missing"
+                + (f": {words}" if words else "") + ")",
                 where,
                 "name a column with values using --target",
             )
@@ -256,6 +258,15 @@ def _infer_multi(columns: list[TargetColumn], where: str) -> TaskDecision:
     # Row-wise facts first: later statistics sort each column in place.
     one_hot = rows_one_hot(columns)
     binary = [c.zero_one() for c in columns]
+    constant = [c for c in columns if c.n_distinct() == 1]
+    if len(constant) == len(columns):
+        shown = ", ".join(f"'{c.name}' is always {_only_value(c)}" for c in constant[:6])
+        raise InputError(
+            f"no target column varies ({shown}{', ...' if len(constant) > 6 else ''}), "
+            "so there is nothing to learn",
+            where,
+            "check the file or name other columns with --target",
+        )
     if all(binary):
         if one_hot:
             decision = TaskDecision(
@@ -265,17 +276,17 @@ def _infer_multi(columns: list[TargetColumn], where: str) -> TaskDecision:
                 label_encoding="one_hot",
             )
             decision.traits["one_hot_labels"] = f"{len(columns)} one-hot columns"
-            return decision
-        return TaskDecision(
+            return _note_constant(decision, constant)
+        return _note_constant(TaskDecision(
             "multilabel",
             f"{len(columns)} 0/1 columns ({names}); rows may carry several labels",
             label_encoding="indicator",
-        )
+        ), constant)
     numeric = [c.kind == "numeric" for c in columns]
     if all(numeric) and not any(binary):
-        return TaskDecision(
+        return _note_constant(TaskDecision(
             "regression", f"{len(columns)} numeric columns ({names}): multi-output regression"
-        )
+        ), constant)
     kinds = ", ".join(
         f"{c.name}: {'0/1' if b else c.kind}" for c, b in zip(columns, binary, strict=True)
     )
@@ -284,6 +295,20 @@ def _infer_multi(columns: list[TargetColumn], where: str) -> TaskDecision:
         where,
         "several targets must be all 0/1 (multilabel) or all numeric (multi-output regression)",
     )
+
+
+def _only_value(column: TargetColumn) -> str:
+    return f"'{column.levels()[0][0]}'" if column.kind == "text" else label_text(
+        column.minimum())
+
+
+def _note_constant(decision: TaskDecision, constant: list[TargetColumn]) -> TaskDecision:
+    """A constant column among varying ones teaches nothing: the trait says which, and why."""
+    if constant:
+        decision.traits["constant_label"] = "; ".join(
+            f"'{c.name}' is {_only_value(c)} in all {c.n:,} rows" for c in constant
+        )
+    return decision
 
 
 def _levels_text(levels: list, limit: int = 6) -> str:

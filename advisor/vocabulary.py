@@ -43,6 +43,9 @@ TRAITS: dict[str, str] = {
     "zero_inflated": "More zeros than a Poisson distribution with the same mean predicts.",
     "overdispersed": "Variance well above the mean (a Poisson model assumes they are equal).",
     "multi_output": "Several target columns are predicted together.",
+    "constant_label": "One of several target columns (a label, a one-hot class or an output) "
+    "holds the same value in every row: nothing can be learned for it and its loss term is "
+    "wasted; drop it or check the export.",
     "missing_target": "Some rows have no target value; they were dropped.",
     "small_sample": "Few labelled rows: R², per-class metrics and learned weights are unstable.",
     # context columns (advisor/context.py)

@@ -158,3 +158,24 @@ def test_task_override_is_checked_against_the_data():
     assert forced.task == "multiclass"
     assert forced.alternatives[0].task == "count"
     assert check_task("count", [col(POISSON)], TH, "x").reason == infer(POISSON).reason
+
+
+def test_a_label_set_without_any_variation_is_an_input_error():
+    always_one, always_zero = col([1] * 40, "a"), col([0] * 40, "b")
+    with pytest.raises(InputError, match=r"no target column varies \('a' is always 1, "
+                       r"'b' is always 0\)"):
+        infer_task([always_one, always_zero], TH, "x")  # one-hot shaped: each row has one 1
+    with pytest.raises(InputError, match="no target column varies"):
+        infer_task([col([1] * 40, "a"), col([1] * 40, "b"), col([0] * 40, "c")], TH, "x")
+    with pytest.raises(InputError, match="no target column varies"):
+        infer_task([col([2.5] * 40, "a"), col([7.0] * 40, "b")], TH, "x")
+
+
+def test_one_constant_label_among_varying_ones_is_a_trait():
+    decision = infer_task([col([1, 0, 1, 1] * 10, "a"), col([0] * 40, "never"),
+                           col([1, 1, 0, 0] * 10, "b")], TH, "x")
+    assert decision.task == "multilabel"
+    assert decision.traits["constant_label"] == "'never' is 0 in all 40 rows"
+    onehot = infer_task([col([1, 0] * 20, "a"), col([0, 1] * 20, "b"), col([0] * 40, "c")],
+                        TH, "x")
+    assert onehot.label_encoding == "one_hot" and "'c' is 0" in onehot.traits["constant_label"]
