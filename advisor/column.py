@@ -247,9 +247,12 @@ def _text(name: str, column: pa.ChunkedArray, total: int, decimal: str = ".") ->
     counts_array = pc.filter(counted.field("counts"), keep)
     kept = _int64_values(counts_array)
     if len(labels):
+        # "nan" would cast to a number; as a missing word it is counted and named instead.
+        is_number = not _mask(pc.is_in(pc.utf8_lower(labels),
+                                       value_set=pa.array(sorted(MISSING_WORDS)))).any()
         try:
-            pc.cast(labels, pa.float64())
-            is_number = True
+            if is_number:
+                pc.cast(labels, pa.float64())
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             is_number = False
         if is_number:
