@@ -35,7 +35,13 @@ class InputError(Exception):
         parts.append(self.what)
         if self.hint:
             parts.append(f"; {self.hint}")
-        return "".join(parts).replace("\n", " ")
+        text = "".join(parts).replace("\n", " ")
+        # Whatever else str.splitlines() breaks on (a CR in a column name) is shown escaped.
+        return text.translate(_LINE_BREAKS)
+
+
+_LINE_BREAKS = {ord(c): c.encode("unicode_escape").decode() for c in
+                "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
 
 
 class ProblemList(InputError):

@@ -120,7 +120,6 @@ def test_quoted_newlines_are_kept_inside_values(write):
         ("a,b,y\n", "header but no data rows"),
         (b"\x00\x01\x02\x03binary\xff\xfe", "looks binary"),
         (b"PK\x03\x04rest-of-a-zip", "zip archive"),
-        ("a,a,y\n1,2,3\n", "duplicate column names"),
     ],
 )
 def test_bad_files_are_input_errors(write, content, message):
@@ -178,3 +177,118 @@ def test_written_tables_read_back(tmp_path_factory, delimiter, rows):
     assert data.rows == len(rows)
     assert data.data["num"].to_pylist() == pytest.approx([r[0] for r in rows])
     assert data.data["label"].to_pylist() == [r[1] for r in rows]
+
+
+# -- hostile shapes: long fields, wide and odd headers, encodings, every reading path -------
+def test_fields_beyond_the_csv_modules_limit_are_read(write):
+    big = "x" * 5_000_000  # Python's csv module stops at 131,072 characters
+    path = write("big.csv", f'text,y\n"{big}",1\n' + "short,0\n" * 20)
+    source, data = read(path, ["text", "y"])
+    assert data.rows == 21 and data.data["text"][0].as_py() == big
+
+
+def test_a_hundred_thousand_columns_and_a_megabyte_name(write):
+    names = [f"c{i}" for i in range(100_000)] + ["y"]
+    wide = write("wide.csv", ",".join(names) + "\n" + ("1," * 100_000 + "0\n") * 3)
+    source, data = read(wide, ["y"])
+    assert len(source.columns) == 100_001 and data.data["y"].to_pylist() == [0, 0, 0]
+    long_name = "n" * 1_000_000
+    path = write("long.csv", f"{long_name},y\n1,2\n3,4\n")
+    source, data = read(path, [long_name])
+    assert source.columns[0] == long_name and data.data[long_name].to_pylist() == [1, 3]
+
+
+def test_an_endless_first_line_is_refused_within_the_bound(write, monkeypatch):
+    import advisor.io as io_module
+
+    monkeypatch.setattr(io_module, "MAX_RECORD_BYTES", 1 << 20)
+    path = write("endless.csv.gz", gzip.compress(b"a," * (2 << 20)))
+    with pytest.raises(InputError, match="the first line .* is longer than 1 MB"):
+        open_table(path)
+
+
+def test_a_row_longer_than_the_bound_is_refused(write, monkeypatch):
+    import advisor.io as io_module
+
+    monkeypatch.setattr(io_module, "MAX_RECORD_BYTES", 1 << 22)
+    # pyarrow takes a row of up to two blocks; the block grows up to the bound, then stops.
+    path = write("longrow.csv", "a,y\n" + "1,2\n" * 10 + f'"{"x" * (9 << 20)}",3\n')
+    with pytest.raises(InputError, match="a row is longer than 4 MB"):
+        read(path, ["y"])
+
+
+def test_empty_and_repeated_header_names_elsewhere_are_fine(write):
+    path = write("blank.csv", ",a,,a,y\n1,2,3,4,5\n6,7,8,9,10\n")
+    source, data = read(path, ["y"])
+    assert source.columns == ["", "a", "", "a", "y"] and data.data["y"].to_pylist() == [5, 10]
+
+
+def test_quoted_line_breaks_in_the_header_and_old_mac_line_ends(write):
+    quoted = write("q.csv", 'id,"a\rb","c\nd",y\n1,2,3,4\n5,6,7,8\n')
+    source, data = read(quoted, ["a\rb", "c\nd"])
+    assert data.data["a\rb"].to_pylist() == [2, 6] and data.data["c\nd"].to_pylist() == [3, 7]
+    # Python's csv writer leaves a lone CR unquoted; in a file of LF lines it is part of a name.
+    bare = write("bare.csv", "id,a\rb,a\r\rc,y\n1,2,3,4\n5,6,7,8\n")
+    source, data = read(bare, ["a\rb", "a\r\rc", "y"])
+    assert source.columns == ["id", "a\rb", "a\r\rc", "y"]
+    assert data.data["a\r\rc"].to_pylist() == [3, 7] and data.data["y"].to_pylist() == [4, 8]
+    mac = write("mac.csv", "x,y\r1,2\r3,4\r")
+    assert read(mac, ["y"])[1].data["y"].to_pylist() == [2, 4]
+    blank_first = write("blank.csv", "\n\r\nx,y\n1,2\n\n3,4\n")
+    assert read(blank_first, ["y"])[1].data["y"].to_pylist() == [2, 4]
+
+
+def test_latin1_text_is_transcoded_without_pyarrow_calling_python(write):
+    text = "name,y\n" + "".join(f"caf\xe9 {i},{i % 2}\n" for i in range(30)) + "\xc6\xd8\xc5,1\n"
+    source, data = read(write("w.csv", text.encode("latin-1")), ["name", "y"])
+    assert source.encoding == "latin-1"
+    assert data.data["name"].to_pylist()[-1] == "\xc6\xd8\xc5"
+    assert data.data["name"].to_pylist()[0] == "caf\xe9 0"
+    batches = list(open_table(write("w2.csv", text.encode("latin-1"))).batches(["name"]))
+    assert pa.Table.from_batches(batches).column(0).to_pylist() == data.data["name"].to_pylist()
+
+
+@pytest.mark.parametrize("pack", [gzip.compress, bz2.compress, lzma.compress])
+def test_compressed_stdin_and_long_rows(pack):
+    body = ("t,y\n" + f'"{"z" * 300_000}",1\n' + "a,0\n" * 10).encode()
+    source, data = read("-", ["y"], stdin=io.BytesIO(pack(body)))
+    assert data.rows == 11 and sum(data.data["y"].to_pylist()) == 1
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(
+    st.text(alphabet=st.characters(exclude_categories=("Cs",), exclude_characters="\x00"),
+            min_size=1, max_size=20).filter(lambda s: s.strip() == s and s),
+    min_size=1, max_size=6, unique=True))
+def test_any_header_name_reads_back_and_is_reachable(tmp_path_factory, names):
+    """Property: names with control characters, CR/LF, quotes, delimiters, markup, emoji or
+    bidi marks, written as CSV writes them, come back exactly and address their column."""
+    import csv as pycsv
+
+    from advisor.target import choose_target
+
+    path = tmp_path_factory.mktemp("names") / "t.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = pycsv.writer(fh, lineterminator="\n")
+        writer.writerow(names)
+        writer.writerows([[str(i * 10 + j) for j in range(len(names))] for i in range(3)])
+    source = open_table(str(path))
+    assert source.columns == names
+    for j, name in enumerate(names):
+        chosen = choose_target(source.columns, name, "t.csv").columns
+        assert chosen == [name]
+        assert source.read(chosen).data[name].to_pylist() == [j, 10 + j, 20 + j]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=400) | st.text(alphabet=',;\t|"\r\n ab1.-?', max_size=400).map(
+    str.encode))
+def test_any_bytes_read_or_fail_as_an_input_error(tmp_path_factory, content):
+    """Property: arbitrary bytes never raise anything but InputError."""
+    path = tmp_path_factory.mktemp("bytes") / "t.csv"
+    path.write_bytes(content)
+    try:
+        source = open_table(str(path))
+        source.read([source.columns[-1]])
+    except InputError:
+        pass
