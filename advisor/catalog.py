@@ -21,6 +21,7 @@ FRAMEWORKS = knowledge().ids(snippets_only=True)
 """Frameworks a snippet can be asked for (``--framework``), from rules/frameworks.yaml."""
 ALL_FRAMEWORKS = knowledge().ids()
 """Every framework whose spellings the catalog may list."""
+_LINT_ONLY = tuple(f for f, fw in knowledge().frameworks.items() if fw.lint_only)
 KINDS = ("loss", "metric")
 INTEGER_LABEL_ENCODINGS = ("integer", "text", "boolean", "signed")
 """Label encodings that reach a model as one class index per row (text is mapped first)."""
@@ -76,7 +77,9 @@ class Entry:
         """How each framework spells this entry, for reports; integer or text labels pick the
         framework's integer-label spelling where it has one."""
         out = {}
-        for fw, spelling in self.frameworks.items():
+        # Catalog order, with the frameworks lint alone reads (OpenMMLab, MONAI, ...) last.
+        for fw, spelling in sorted(self.frameworks.items(),
+                                   key=lambda kv: kv[0] in _LINT_ONLY):
             text = spelling.name
             if spelling.integer_labels and label_encoding in INTEGER_LABEL_ENCODINGS:
                 text = f"{spelling.integer_labels} (integer labels)"

@@ -24,6 +24,7 @@ class Framework:
     label: str
     snippets: bool
     table: bool
+    lint_only: bool
     modules: tuple[str, ...]
     keys: tuple[str, ...]
 
@@ -36,6 +37,10 @@ class Knowledge:
     keys: dict[str, tuple[str, ...]]
     options: dict[str, str]
     lightgbm_aliases: dict[str, str]
+    loss_params: dict[str, str]
+    logged_prefixes: tuple[str, ...]
+    logged_names: tuple[str, ...]
+    metric_variants: dict[str, dict[str, dict[str, str]]]
 
     def ids(self, snippets_only: bool = False) -> tuple[str, ...]:
         return tuple(f for f, fw in self.frameworks.items() if fw.snippets or not snippets_only)
@@ -50,6 +55,11 @@ class Knowledge:
             if head in fw.modules:
                 return fw.id
         return None
+
+    def is_logged(self, name: str) -> bool:
+        """Whether a metric value names a logged series ('validation.combined.loss')."""
+        lowered = name.lower()
+        return lowered in self.logged_names or lowered.startswith(self.logged_prefixes)
 
     def of_key(self, key: str) -> str | None:
         """The framework a config key implies when nothing else names one."""
@@ -77,6 +87,7 @@ def _build(data: Any) -> Knowledge:
         str(fid): Framework(
             id=str(fid), label=str(raw["label"]), snippets=bool(raw.get("snippets", False)),
             table=bool(raw.get("table", False)),
+            lint_only=bool(raw.get("lint_only", False)),
             modules=tuple(str(m) for m in raw.get("modules", ())),
             keys=tuple(str(k) for k in raw.get("keys", ())),
         )
@@ -93,4 +104,10 @@ def _build(data: Any) -> Knowledge:
         keys=keys,
         options={str(k): str(v) for k, v in data["keys"]["options"].items()},
         lightgbm_aliases=aliases,
+        loss_params={str(k): str(v) for k, v in data["loss_params"].items()},
+        logged_prefixes=tuple(str(p) for p in data["logged_prefixes"]),
+        logged_names=tuple(str(n) for n in data["logged_names"]),
+        metric_variants={str(k): {str(a): {str(v): str(t) for v, t in m.items()}
+                                  for a, m in args.items()}
+                         for k, args in data["metric_variants"].items()},
     )

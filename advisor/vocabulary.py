@@ -14,7 +14,7 @@ CONTEXT_TASKS = ("ranking", "survival")
 """Tasks a target shows only with its context column: ``--group`` (rows grouped into queries)
 makes ``ranking``, ``--censor`` (an event indicator) makes ``survival``."""
 
-EXTRA_TASKS = ("segmentation", "detection", "metric_learning", "generative")
+EXTRA_TASKS = ("segmentation", "detection", "metric_learning", "generative", "sequence")
 """Tasks no CSV target can show; ``recommend --task`` accepts them."""
 
 ALL_TASKS = TASKS + CONTEXT_TASKS + EXTRA_TASKS

@@ -97,17 +97,62 @@ def _loader_class() -> type:
     return Loader
 
 
+class Tagged:
+    """A value under a tag the safe loader does not know (``!new:``, ``!ref``,
+    ``!!python/...``): kept as the tag and its plain content, never constructed."""
+
+    def __init__(self, tag: str, value: Any):
+        self.tag = tag
+        self.value = value
+
+    def __repr__(self) -> str:
+        return f"{self.tag} {self.value!r}"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Tagged) and (self.tag, self.value) == (other.tag, other.value)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+@lru_cache(maxsize=1)
+def _tagged_loader_class() -> type:
+    """The safe loader, plus: every unknown tag yields an inert :class:`Tagged` value."""
+    import yaml
+
+    class TaggedLoader(_loader_class()):  # type: ignore[misc, valid-type]
+        pass
+
+    def construct_tagged(loader, suffix, node) -> Tagged:
+        tags = yaml.resolver.BaseResolver
+        if isinstance(node, yaml.MappingNode):
+            value: Any = construct_mapping(loader, node)
+        elif isinstance(node, yaml.SequenceNode):
+            value = loader.yaml_constructors[tags.DEFAULT_SEQUENCE_TAG](loader, node)
+        else:
+            value = loader.construct_scalar(node)
+        return Tagged(node.tag, value)
+
+    construct_mapping = TaggedLoader.yaml_constructors[
+        yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG]
+    TaggedLoader.add_multi_constructor("", construct_tagged)
+    return TaggedLoader
+
+
 def _check_size(text: str, where: str) -> None:
     if len(text) > MAX_BYTES:
         raise InputError(f"larger than {MAX_BYTES // (1024 * 1024)} MiB", where)
 
 
-def load_yaml(text: str, where: str) -> Any:
-    """Parse one YAML (or JSON) document safely; errors become :class:`InputError`."""
+def load_yaml(text: str, where: str, tags: bool = False) -> Any:
+    """Parse one YAML (or JSON) document safely; errors become :class:`InputError`.
+
+    With ``tags``, values under tags the safe loader does not know are kept as inert
+    :class:`Tagged` values instead of being refused (configs of SpeechBrain and detectron2).
+    """
     _check_size(text, where)
     import yaml
 
-    loader = _loader_class()(text)
+    loader = (_tagged_loader_class() if tags else _loader_class())(text)
     try:
         data = loader.get_single_data()
     except yaml.constructor.ConstructorError as exc:
@@ -204,6 +249,8 @@ def _shape(value: Any, memo: dict[int, tuple[int, int]], level: int) -> tuple[in
     Aliases make several places share one object, so a small file can expand to billions of
     values ("billion laughs"); counting with a memo costs only the distinct objects.
     """
+    if isinstance(value, Tagged):
+        return _shape(value.value, memo, level)
     if not isinstance(value, (dict, list)):
         return 1, 0
     key = id(value)

@@ -379,6 +379,17 @@ def _parse_fixture(name: str, text: str) -> Any:
     return yaml.safe_load(text)
 
 
+def _tree_or_none(name: str, text: str) -> Any:
+    """A fixture's parsed tree; None for shapes plain parsers do not read (Python configs,
+    HyperPyYAML tags), which are then mutated as bytes only."""
+    if name.endswith(".py"):
+        return None
+    try:
+        return _parse_fixture(name, text)
+    except Exception:  # noqa: BLE001 - any parser's refusal means "bytes only"
+        return None
+
+
 def _data_args(rng: random.Random, case: Case) -> list[str]:
     """Often give lint a small data file so the data-dependent checks run too."""
     if rng.random() < 0.5:
@@ -398,8 +409,9 @@ def gen_config(rng: random.Random, case: Case) -> None:
     configs = {k: v for k, v in material()["configs"].items() if k != "pyproject.toml"}
     name, text = rng.choice(sorted(configs.items()))
     suffix = Path(name).suffix if Path(name).suffix in CONFIG_SUFFIXES else ".yaml"
-    if rng.random() < 0.6:
-        data = _mutate_tree(rng, _parse_fixture(name, text), rng.randint(1, 4))
+    tree = _tree_or_none(name, text)
+    if tree is not None and rng.random() < 0.6:
+        data = _mutate_tree(rng, tree, rng.randint(1, 4))
         if rng.random() < 0.15:
             suffix = rng.choice(CONFIG_SUFFIXES)
         text = _dump(rng, data, suffix)

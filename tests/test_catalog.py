@@ -25,7 +25,33 @@ VERIFIED_ELSEWHERE = {
     "Tweedie:variance_power=1.5": "CatBoost `Tweedie:variance_power=` in the reference",
     "tweedie-nloglik@1.5": "XGBoost `tweedie-nloglik@<rho>` in the reference",
     "TotalF1:average=Macro": "CatBoost `TotalF1` (`:average=Macro`) in the reference",
+    # lint vocabulary of other ecosystems (issue #11)
+    "FocalLoss": "mmdetection configs/_base_/models/retinanet_r50_fpn.py (fixture); MONAI "
+    "monai/losses/dice.py imports monai.losses.focal_loss.FocalLoss",
+    "DiceLoss": "MONAI monai/losses/dice.py: class DiceLoss(_Loss)",
+    "GIoULoss": "mmdetection mmdet/models/losses/iou_loss.py: @MODELS.register_module() "
+    "class GIoULoss",
+    "IoUMetric": "mmsegmentation mmseg/evaluation/metrics/iou_metric.py: "
+    "@METRICS.register_module() class IoUMetric(BaseMetric)",
+    "smooth_l1": "detectron2 config/defaults.py: BBOX_REG_LOSS_TYPE options smooth_l1, giou, "
+    "diou, ciou",
+    "giou": "detectron2 config/defaults.py (BBOX_REG_LOSS_TYPE)",
+    "diou": "detectron2 config/defaults.py (BBOX_REG_LOSS_TYPE)",
+    "ciou": "detectron2 config/defaults.py (BBOX_REG_LOSS_TYPE)",
+    "label_smoothed_cross_entropy": "fairseq fairseq/criterions/label_smoothed_cross_entropy.py: "
+    "@register_criterion(\"label_smoothed_cross_entropy\")",
+    "YetiRankPairwise": "CatBoost docs, Common parameters: loss_function supported metrics",
+    "PairLogitPairwise": "CatBoost docs, Common parameters: loss_function supported metrics",
+    "COCOEvaluator": "detectron2 detectron2/evaluation/coco_evaluation.py: "
+    "class COCOEvaluator(DatasetEvaluator)",
+    "NDCG": "CatBoost ranking metric, written eval_metric='NDCG:top=10' with CatBoostRanker",
+    "MRR": "CatBoost ranking metric, written custom_metric=['MRR:top=5'] with CatBoostRanker",
+    "RetrievalMRR": "torchmetrics torchmetrics/retrieval/reciprocal_rank.py: "
+    "class RetrievalMRR(RetrievalMetric)",
 }
+
+FIXTURES = ROOT / "tests" / "fixtures" / "lint" / "real"
+"""Example configs from each framework's own repository: a name written there is its spelling."""
 
 
 def spellings():
@@ -41,6 +67,8 @@ def spellings():
 def test_every_framework_name_is_backed_by_a_source():
     reference = REFERENCE.read_text(encoding="utf-8")
     checked_in_docs = context_rows()
+    reference += "".join(p.read_text(encoding="utf-8") for p in sorted(FIXTURES.rglob("*"))
+                         if p.is_file() and p.name != "SOURCES.md")
     unbacked = []
     for kind, entry, fw, name in spellings():
         base = re.sub(r"\(.*\)$", "", name)

@@ -104,3 +104,13 @@ def test_one_multi_megabyte_line_exits_promptly(tmp_path, line):
                              "json"], capture_output=True, text=True, timeout=20)
     assert result.returncode in (0, 1, 2) and "Traceback" not in result.stderr
     assert len(result.stdout) < 100_000  # the value never floods the output
+
+
+def test_unknown_yaml_tags_are_inert_values_never_constructed(tmp_path):
+    marker = tmp_path / "pwned"
+    path = tmp_path / "config.yaml"
+    path.write_text(f"loss: !!python/object/apply:os.system ['touch {marker}']\n"
+                    "criterion: !new:torch.nn.MSELoss\n")
+    models = read_config(path, load_catalog())
+    assert not marker.exists()
+    assert models[0].loss.name == "torch.nn.MSELoss" and models[0].loss.canonical == "mse"

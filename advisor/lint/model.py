@@ -45,10 +45,14 @@ class ModelConfig:
     options: dict[str, Located] = field(default_factory=dict)
     ignore: list[str] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
+    losses: list[Setting] = field(default_factory=list)
+    """Further losses of the same model (a detector's box loss beside its class loss)."""
+    notes: list[str] = field(default_factory=list)
+    """What the reader skipped or could not follow, for the report."""
 
     @property
     def label(self) -> str:
         return f"{self.path} [{self.name}]" if self.name else self.path
 
     def empty(self) -> bool:
-        return self.loss is None and not self.metrics
+        return self.loss is None and not self.metrics and not self.losses

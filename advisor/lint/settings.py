@@ -11,24 +11,52 @@ from advisor.catalog import Catalog
 from advisor.frameworks import knowledge
 from advisor.lint.model import Located, ModelConfig, Setting
 from advisor.lint.source import MAX_NAME, short
+from advisor.yamlio import Tagged
 
-NAME_KEYS = ("_target_", "class_path", "class_name", "type", "name")
-"""Keys of a mapping that name the class it configures (Hydra, Lightning, Keras, OpenMMLab)."""
+NAME_KEYS = ("_target_", "class_path", "class_name", "type", "_name", "name")
+"""Keys of a mapping that name the class it configures (Hydra, Lightning, Keras, OpenMMLab,
+fairseq)."""
+CONSTRUCTING_TAGS = ("!new:", "!name:", "!apply:")
+"""HyperPyYAML tags whose suffix is the class or function they configure."""
+
+
+def is_reference(value: Any) -> bool:
+    """A value that points elsewhere or is filled in later: MONAI ``@ref`` and ``$expr``,
+    ``%ref``, Hydra/OmegaConf ``???`` and ``${...}`` interpolations, HyperPyYAML ``!ref``."""
+    if isinstance(value, Tagged):
+        return not value.tag.startswith(CONSTRUCTING_TAGS)
+    return isinstance(value, str) and (
+        value.strip().startswith(("@", "$", "%")) or value.strip() == "???" or "${" in value)
+
+
+def tag_target(value: Any) -> str | None:
+    """The class or function a HyperPyYAML constructing tag names."""
+    if isinstance(value, Tagged) and value.tag.startswith(CONSTRUCTING_TAGS):
+        return value.tag.split(":", 1)[1]
+    return None
 NOT_ARGS = (*NAME_KEYS, "module", "registered_name")
 
 
 def is_setting(value: Any, allow_list: bool = False) -> bool:
     """Whether a value can be a loss or metric: a name, a class mapping, a list of them."""
+    if is_reference(value):
+        return False
+    if tag_target(value):
+        return True
     if isinstance(value, str):
         return bool(value.strip())
     if isinstance(value, dict):
-        return any(k in value for k in NAME_KEYS)
+        return any(isinstance(value.get(k), str) and not is_reference(value[k])
+                   for k in NAME_KEYS)
     if allow_list and isinstance(value, list):
         return all(is_setting(v) for v in value) and bool(value)
     return False
 
 
 def setting_name(value: Any) -> str | None:
+    target = tag_target(value)
+    if target:
+        return target
     if isinstance(value, str):
         return value.strip()
     if isinstance(value, dict):
@@ -47,7 +75,10 @@ def make_setting(kind: str, value: Any, line: int, col: int, key: str, framework
     """A loss or metric as configured, read back to its catalog id where one matches."""
     name = setting_name(value) or str(value)
     args: dict[str, Any] = {}
-    if isinstance(value, dict):
+    if isinstance(value, Tagged):
+        value = value.value if isinstance(value.value, dict) else {}
+        args = {str(k): v for k, v in value.items()}
+    elif isinstance(value, dict):
         # Keras serializes arguments under "config", Lightning CLI under "init_args".
         config = value
         for nested in ("config", "init_args"):
@@ -68,6 +99,9 @@ def make_setting(kind: str, value: Any, line: int, col: int, key: str, framework
         canonical = catalog.lookup(kind, name)
     if kind == "loss" and canonical and weighted(args):
         canonical = catalog.weighted_variant(canonical, name) or canonical
+    if kind == "metric" and canonical in knowledge().metric_variants:
+        for arg, variants in knowledge().metric_variants[canonical].items():
+            canonical = variants.get(str(args.get(arg, "")).lower(), canonical)
     return Setting(name, line, col, key, canonical, args, framework)
 
 

@@ -15,16 +15,42 @@ from advisor.catalog import Catalog
 from advisor.errors import InputError
 from advisor.frameworks import knowledge
 from advisor.lint.locate import find_text, split_items
-from advisor.lint.model import Located, ModelConfig
+from advisor.lint.model import Located, ModelConfig, Setting
 from advisor.lint.settings import (
     framework_of_class,
+    is_reference,
     is_setting,
     make_setting,
     relative,
     setting_name,
+    tag_target,
 )
 from advisor.lint.source import MAX_ITEMS
-from advisor.yamlio import LineDict, LineList
+from advisor.vocabulary import ALL_TASKS
+from advisor.yamlio import LineDict, LineList, Tagged
+
+DATA_SUFFIXES = (".csv", ".tsv", ".tab", ".parquet", ".pq", ".feather", ".arrow", ".jsonl",
+                 ".ndjson", ".svm", ".libsvm", ".gz", ".bz2", ".xz", ".zst", ".zip")
+"""Extensions that make a data key's value a training file even before it exists."""
+
+
+def is_data_path(config: Path, value: Any) -> bool:
+    """A data key's value is a path only when it looks like one: it exists next to the
+    config, or has a data-file extension. Hydra defaults (``data: mnist``), ``???``,
+    interpolations, references and expressions are not paths."""
+    if not isinstance(value, str) or not value.strip() or is_reference(value):
+        return False
+    if Path(value).suffix.lower() in DATA_SUFFIXES:
+        return True
+    try:
+        return (config.parent / value).is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def _names_loss(target: str) -> bool:
+    last = target.rsplit(".", 1)[-1].lower()
+    return ".losses." in target or last.endswith("loss") or last.endswith("_cost")
 
 DATA_INNER = ("path", "train", "file", "train_path", "train_file", "csv")
 """Keys of a data mapping that hold the training file (Hydra / Lightning data modules)."""
@@ -51,6 +77,9 @@ class TreeWalker:
         self.loss_keys = known.keys["loss"]
         self.metric_keys = known.keys["metric"]
         self.data_keys = known.keys["data"]
+        self.loss_types = known.keys["loss_type"]
+        self.loss_params = known.loss_params
+        self.root: Any = None
         self.target_keys = known.keys["target"]
         self.options = known.options
 
@@ -59,8 +88,11 @@ class TreeWalker:
             return node.pos(key)
         if self.toml is not None:
             return self.toml.get(keys + (str(key),), (1, 1))
-        found = find_text(self.lines, 1, f'"{key}"')
-        return found or (1, 1)
+        for needle in (f'"{key}"', f"{key}=", f"{key} =", f"'{key}'"):
+            found = find_text(self.lines, 1, needle)
+            if found:
+                return found
+        return (1, 1)
 
     def item_pos(self, node: Any, index: int, start: tuple[int, int], value: Any
                  ) -> tuple[int, int]:
@@ -73,6 +105,9 @@ class TreeWalker:
         return start
 
     def walk(self, node: Any, keys: tuple = ()) -> None:
+        if isinstance(node, Tagged):
+            self.tagged(node, keys)
+            return
         if isinstance(node, dict):
             if isinstance(node.get("compile"), dict) and self.model.framework is None:
                 self.model.framework = "keras"  # model.compile(loss=..., metrics=...)
@@ -91,35 +126,84 @@ class TreeWalker:
         model = self.model
         if lowered in self.loss_keys or lowered in self.metric_keys:
             self.check_value(lowered in self.loss_keys, str(key), value, line)
-        if lowered in self.loss_keys and model.loss is None and is_setting(value):
-            model.loss = make_setting("loss", value, line, col, str(key),
-                                      self.hint(lowered, value), self.catalog)
+        if isinstance(value, str) and value.startswith("@") and (
+                lowered in self.loss_keys or lowered in self.metric_keys):
+            value = self.resolve(value)  # MONAI: "loss_function": "@loss"
+        if lowered in self.loss_keys and isinstance(value, dict) and isinstance(
+                value.get("types"), list):
+            for item in value["types"]:  # PaddleSeg: loss: {types: [{type: ...}], coef: [...]}
+                if is_setting(item):
+                    i_line, i_col = item.pos("type") if isinstance(item, LineDict) else (line, col)
+                    self.add_loss(make_setting("loss", item, i_line, i_col, str(key),
+                                               self.hint(lowered, item), self.catalog))
+        elif lowered in self.loss_keys and is_setting(value):
+            self.add_loss(make_setting("loss", value, line, col, str(key),
+                                       self.hint(lowered, value), self.catalog))
             if isinstance(value, dict):
                 self.walk(value, keys + (str(key),))
+        elif lowered in self.loss_types and isinstance(value, str) and value.strip():
+            self.add_loss(make_setting("loss", value, line, col, str(key),
+                                       self.hint(lowered, value), self.catalog))
+        elif lowered in self.loss_params and not isinstance(value, (dict, list)):
+            self.add_loss(make_setting("loss", self.loss_params[lowered], line, col, str(key),
+                                       None, self.catalog))
         elif lowered in self.metric_keys and is_setting(value, allow_list=True):
             self.metrics(str(key), value, (line, col))
         elif lowered in self.metric_keys and isinstance(value, dict):
             self.metric_mapping(str(key), value, keys + (str(key),))
-        elif lowered in self.options and not isinstance(value, (dict, list)):
+        elif lowered in self.options and not isinstance(value, (dict, list)) and not (
+                is_reference(value)):
             model.options.setdefault(self.options[lowered], Located(value, line, col, str(key)))
-        elif lowered in self.data_keys and isinstance(value, str) and model.data is None:
+        elif lowered in self.data_keys and is_data_path(self.path, value) and model.data is None:
             model.data = Located(relative(self.path, value), line, col, str(key))
         elif lowered in self.data_keys and isinstance(value, dict) and model.data is None:
             for inner in DATA_INNER:
-                if isinstance(value.get(inner), str):
+                if is_data_path(self.path, value.get(inner)):
                     i_line, i_col = self.pos(value, inner, keys + (str(key),))
                     model.data = Located(relative(self.path, value[inner]), i_line, i_col, inner)
                     break
             self.walk(value, keys + (str(key),))
-        elif lowered in self.target_keys and isinstance(value, str) and model.target is None:
+        elif lowered in self.target_keys and isinstance(value, str) and model.target is None \
+                and not is_reference(value):
             model.target = Located(value, line, col, str(key))
-        elif lowered == "task" and isinstance(value, str) and model.task is None:
-            model.task = Located(value, line, col, str(key))
+        elif lowered == "task" and isinstance(value, str) and value in ALL_TASKS:
+            # Only a known training task; 'task: graph' or a fairseq task name is not one.
+            if model.task is None:
+                model.task = Located(value, line, col, str(key))
         elif lowered == "layers" and isinstance(value, list):
             self.keras_layers(value)
             self.walk(value, keys + (str(key),))
         else:
             self.walk(value, keys + (str(key),))
+
+    def add_loss(self, setting: Setting) -> None:
+        """The first loss is the model's; later ones (a box loss) are kept beside it."""
+        if self.model.loss is None:
+            self.model.loss = setting
+        elif all((setting.name, setting.args) != (s.name, s.args)
+                 for s in [self.model.loss, *self.model.losses]):
+            self.model.losses.append(setting)
+
+    def tagged(self, node: Tagged, keys: tuple) -> None:
+        """A HyperPyYAML object: a loss function from a losses module counts as the loss."""
+        target = tag_target(node)
+        if target and _names_loss(target):
+            line, col = getattr(node.value, "line", 0), getattr(node.value, "col", 0)
+            if not line:
+                found = find_text(self.lines, 1, target)
+                line, col = found or (1, 1)
+            self.add_loss(make_setting("loss", node, line, col, node.tag,
+                                       framework_of_class(target), self.catalog))
+        self.walk(node.value, keys)
+
+    def resolve(self, reference: str) -> Any:
+        """A MONAI ``@a#b`` reference's target in this file, or the reference itself."""
+        node: Any = self.root
+        for part in reference[1:].split("#"):
+            if not isinstance(node, dict) or part not in node:
+                return reference
+            node = node[part]
+        return node
 
     def check_value(self, is_loss: bool, key: str, value: Any, line: int) -> None:
         """A loss or metric key whose value cannot name one is a mistake, not 'nothing'."""
@@ -146,7 +230,10 @@ class TreeWalker:
                 self.walk(item, keys + (str(label),))
 
     def metrics(self, key: str, value: Any, start: tuple[int, int]) -> None:
-        """A metric key's value: one name, a comma-separated string, or a list."""
+        """A metric key's value: one name, a comma-separated string, or a list. Names of
+        logged series ('validation.combined.loss') are not metrics to check."""
+        if isinstance(value, str) and knowledge().is_logged(value.strip()):
+            return
         if isinstance(value, list):
             located = [(item, self.item_pos(value, i, start, item))
                        for i, item in enumerate(value[:MAX_ITEMS])]
@@ -155,13 +242,21 @@ class TreeWalker:
         else:
             located = [(value, start)]
         for item, (line, col) in located:
-            self.model.metrics.append(make_setting("metric", item, line, col, key,
-                                                   self.hint(key.lower(), item), self.catalog))
+            if is_reference(item) or (isinstance(item, str) and knowledge().is_logged(item)):
+                continue
+            setting = make_setting("metric", item, line, col, key, self.hint(key.lower(), item),
+                                   self.catalog)
+            if setting.args and any((setting.name, setting.args) == (m.name, m.args)
+                                    for m in self.model.metrics):
+                continue  # test_evaluator = val_evaluator: one metric, named twice
+            self.model.metrics.append(setting)
 
     def hint(self, key: str, value: Any) -> str | None:
         """The framework a setting belongs to, from the dialect, key names and spelling."""
         if self.model.framework in ("xgboost", "lightgbm", "ludwig"):
             return self.model.framework
+        if isinstance(value, dict) and "_name" in value:
+            return "fairseq"  # fairseq's dataclass configs name components with _name
         name = setting_name(value)
         if name and "." in name and not name[0].isdigit():
             guessed = framework_of_class(name)
@@ -183,11 +278,13 @@ class TreeWalker:
 
 
 def read_tree(path: Path, data: Any, text: str, catalog: Catalog, dialect: str,
-              toml_positions: dict | None = None) -> ModelConfig:
+              toml_positions: dict | None = None, framework: str | None = None) -> ModelConfig:
     """One model from a parsed tree, every loss/metric key found by name."""
-    model = ModelConfig(path=str(path), dialect=dialect, lines=text.splitlines())
+    model = ModelConfig(path=str(path), dialect=dialect, lines=text.splitlines(),
+                        framework=framework)
     walker = TreeWalker(path, model, catalog, toml_positions)
     check_top(data, walker)
+    walker.root = data
     if isinstance(data, dict) and isinstance(data.get("learner"), dict):
         model.dialect = "xgboost-model"
         model.framework = "xgboost"

@@ -17,11 +17,16 @@ from types import ModuleType
 from advisor.catalog import Catalog
 from advisor.errors import InputError, did_you_mean
 from advisor.lint.dialects import (
+    catboost,
     json_tree,
     lightgbm,
     ludwig,
+    monai,
+    paddle,
+    python,
     toml_tree,
     tool,
+    xgboost,
     yaml_tree,
 )
 from advisor.lint.model import ModelConfig
@@ -29,8 +34,13 @@ from advisor.lint.source import read_text
 
 DIALECTS: tuple[ModuleType, ...] = (
     tool,
+    python,
     ludwig,
+    paddle,
+    monai,
+    catboost,
     json_tree,
+    xgboost,
     lightgbm,
     toml_tree,
     yaml_tree,

@@ -33,14 +33,30 @@ def read(path: Path, text: str, catalog: Catalog) -> list[ModelConfig]:
     model = ModelConfig(path=where, dialect=NAME, framework="ludwig", lines=text.splitlines())
     walker = TreeWalker(path, model, catalog)
     check_top(data, walker)
+    walker.root = data
     outputs = data.get("output_features")
-    if not isinstance(outputs, list) or not outputs or not isinstance(outputs[0], dict):
+    features = [f for f in outputs if isinstance(f, dict)] if isinstance(outputs, list) else []
+    shared = {k: v for k, v in data.items() if k != "output_features"}
+    if not features:
         walker.walk(data)
         return [finish(model)]
-    feature = outputs[0]
+    models = []
+    for feature in features:
+        models.append(_feature_model(path, text, feature, shared, catalog, len(features) > 1))
+    return models
+
+
+def _feature_model(path: Path, text: str, feature: dict, shared: dict, catalog: Catalog,
+                   named: bool) -> ModelConfig:
+    """One output feature: its own target, task, loss and validation metric. A hyperopt
+    ``metric: validation.combined.loss`` names a logged value and is not read as a metric."""
+    model = ModelConfig(path=str(path), dialect=NAME, framework="ludwig", lines=text.splitlines())
+    walker = TreeWalker(path, model, catalog)
     line, col = walker.pos(feature, "name")
     if "name" in feature:
         model.target = Located(str(feature["name"]), line, col, "name")
+        if named:
+            model.name = str(feature["name"])
     kind = str(feature.get("type", ""))
     t_line, t_col = walker.pos(feature, "type")
     if kind in LUDWIG_TASKS:
@@ -53,9 +69,9 @@ def read(path: Path, text: str, catalog: Catalog) -> list[ModelConfig]:
     elif kind in LUDWIG_DEFAULT_LOSS:
         model.loss = make_setting("loss", LUDWIG_DEFAULT_LOSS[kind], t_line, t_col, "type",
                                   "ludwig", catalog)
-    walker.walk({k: v for k, v in data.items() if k != "output_features"})
+    walker.walk(shared)
     if "validation_metric" in feature:
         m_line, m_col = walker.pos(feature, "validation_metric")
         model.metrics.append(make_setting("metric", feature["validation_metric"], m_line, m_col,
                                           "validation_metric", "ludwig", catalog))
-    return [finish(model)]
+    return finish(model)

@@ -22,4 +22,4 @@ def detect(path: Path, text: str) -> bool:
 
 
 def read(path: Path, text: str, catalog: Catalog) -> list[ModelConfig]:
-    return [read_tree(path, parse_yaml(text, str(path)), text, catalog, NAME)]
+    return [read_tree(path, parse_yaml(text, str(path), tags=True), text, catalog, NAME)]

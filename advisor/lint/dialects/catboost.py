@@ -1,0 +1,33 @@
+"""CatBoost parameter files (the JSON of ``catboost fit --params-file``): ``loss_function``,
+``eval_metric``, ``custom_metric``, ``auto_class_weights``, ``class_weights``."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from advisor.catalog import Catalog
+from advisor.lint.model import ModelConfig
+from advisor.lint.parse import parse_json
+from advisor.lint.tree import TreeWalker, check_top, finish
+
+NAME = "catboost"
+SUMMARY = ("`loss_function`, `eval_metric`, `custom_metric` (string or list), "
+           "`auto_class_weights`, `class_weights`")
+EXAMPLE = '{"loss_function": "Logloss", "custom_metric": ["AUC", "PRAUC"]}'
+_MARK = re.compile(r'"(loss_function|custom_metric|custom_loss|auto_class_weights)"\s*:')
+
+
+def detect(path: Path, text: str) -> bool:
+    return text.lstrip()[:1] == "{" and bool(_MARK.search(text[:100_000]))
+
+
+def read(path: Path, text: str, catalog: Catalog) -> list[ModelConfig]:
+    data = parse_json(text, str(path))
+    model = ModelConfig(path=str(path), dialect=NAME, framework="catboost",
+                        lines=text.splitlines())
+    walker = TreeWalker(path, model, catalog)
+    check_top(data, walker)
+    walker.root = data
+    walker.walk(data)
+    return [finish(model)]

@@ -1,0 +1,212 @@
+"""Python configs (OpenMMLab ``dict(type=...)`` files, detectron2 LazyConfig ``L(X)(...)``),
+read with :mod:`ast` only: never imported, never executed.
+
+Literals, ``dict(...)`` calls, ``L(Class)(...)`` lazy calls, names assigned earlier, attribute
+assignments (``model.head.num_classes = 3``), ``_base_`` inheritance and ``from .x import y`` of
+sibling config files are understood; anything else (calls, arithmetic, comprehensions) is kept
+as an opaque value and named in a note.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import Any
+
+from advisor.catalog import Catalog
+from advisor.errors import InputError
+from advisor.lint.model import ModelConfig
+from advisor.lint.source import read_text
+from advisor.lint.tree import read_tree
+from advisor.yamlio import MAX_DEPTH
+
+NAME = "python"
+SUMMARY = ("OpenMMLab `loss_cls=dict(type='FocalLoss', ...)`, `loss_bbox`, `loss_decode`, "
+           "evaluators; detectron2 LazyConfig `L(RetinaNet)(focal_loss_gamma=...)`; `_base_` "
+           "files and imports of sibling configs resolved; read with `ast`, never executed")
+EXAMPLE = "loss_cls=dict(type='FocalLoss', use_sigmoid=True, gamma=2.0, alpha=0.25)"
+MAX_FILES = 50
+"""Most config files one Python config may pull in through _base_ and imports."""
+
+
+class Opaque:
+    """A Python expression lint does not evaluate (a call, arithmetic, a comprehension)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"<{self.text}>"
+
+
+def detect(path: Path, text: str) -> bool:
+    return path.suffix.lower() == ".py"
+
+
+def read(path: Path, text: str, catalog: Catalog) -> list[ModelConfig]:
+    reader = _Reader(path)
+    namespace = reader.module(path, text, 0)
+    tree = {k: v for k, v in namespace.items() if not k.startswith("__")}
+    model = read_tree(path, _plain(tree), text, catalog, NAME)
+    model.notes.extend(dict.fromkeys(reader.notes))
+    return [model]
+
+
+def _plain(value: Any) -> Any:
+    """Opaque values become their source text marked as such, so the walker skips them."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if isinstance(k, str)}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, Opaque):
+        return None
+    return value
+
+
+class _Reader:
+    def __init__(self, root: Path):
+        self.root = root
+        self.files = 0
+        self.notes: list[str] = []
+        self.current = root
+
+    def module(self, path: Path, text: str, depth: int) -> dict[str, Any]:
+        self.files += 1
+        previous, self.current = self.current, path
+        if self.files > MAX_FILES or depth > 8:
+            raise InputError(f"pulls in more than {MAX_FILES} config files (a cycle?)", str(path))
+        try:
+            tree = ast.parse(text, filename=str(path))
+        except SyntaxError as exc:
+            raise InputError(f"invalid Python: {exc.msg}", f"{path}:{exc.lineno or 1}") from None
+        except (RecursionError, MemoryError, ValueError):
+            raise InputError(f"nested deeper than {MAX_DEPTH} levels", str(path)) from None
+        scope: dict[str, Any] = {}
+        imports: dict[str, str] = {}
+        for node in tree.body:
+            if isinstance(node, ast.ImportFrom):
+                self.import_from(node, path, scope, imports, depth)
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    imports[alias.asname or alias.name] = alias.name
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+                self.assign(node.targets[0], node.value, scope, imports)
+        base = scope.pop("_base_", None)
+        if base is not None:
+            scope = self.inherit(base, path, scope, depth)
+        self.current = previous
+        return scope
+
+    def import_from(self, node: ast.ImportFrom, path: Path, scope: dict, imports: dict,
+                    depth: int) -> None:
+        if node.level == 0 or node.module is None and node.level == 0:
+            for alias in node.names:
+                imports[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+            return
+        folder = path.parent
+        for _ in range(node.level - 1):
+            folder = folder.parent
+        target = folder.joinpath(*(node.module or "").split(".")).with_suffix(".py")
+        if not target.is_file():
+            self.notes.append(f"{path.name}: '{node.module}' not found; its names are skipped")
+            return
+        names = self.module(target, read_text(target), depth + 1)
+        for alias in node.names:
+            if alias.name in names:
+                scope[alias.asname or alias.name] = names[alias.name]
+
+    def assign(self, target: ast.expr, value: ast.expr, scope: dict, imports: dict) -> None:
+        result = self.value(value, scope, imports)
+        if isinstance(target, ast.Name):
+            scope[target.id] = result
+        elif isinstance(target, ast.Attribute):
+            chain = []
+            node: ast.expr = target
+            while isinstance(node, ast.Attribute):
+                chain.append(node.attr)
+                node = node.value
+            if isinstance(node, ast.Name) and isinstance(scope.get(node.id), dict):
+                holder = scope[node.id]
+                for key in reversed(chain[1:]):
+                    nxt = holder.get(key)
+                    if not isinstance(nxt, dict):
+                        return
+                    holder = nxt
+                holder[chain[0]] = result
+
+    def value(self, node: ast.expr, scope: dict, imports: dict) -> Any:
+        if isinstance(node, ast.Constant):
+            return node.value
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return [self.value(item, scope, imports) for item in node.elts]
+        if isinstance(node, ast.Dict):
+            pairs = ((self.value(k, scope, imports), v)
+                     for k, v in zip(node.keys, node.values, strict=True) if k is not None)
+            return {k: self.value(v, scope, imports) for k, v in pairs
+                    if isinstance(k, (str, int, float, bool))}
+        if isinstance(node, ast.Name):
+            if node.id in scope:
+                return scope[node.id]
+            return Opaque(node.id)
+        if isinstance(node, ast.Call):
+            return self.call(node, scope, imports)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            inner = self.value(node.operand, scope, imports)
+            if isinstance(inner, (int, float)):
+                return -inner
+        kind = type(node).__name__
+        self.notes.append(f"{self.current.name}:{node.lineno}: an expression ({kind}) was not "
+                          "evaluated")
+        return Opaque(type(node).__name__)
+
+    def call(self, node: ast.Call, scope: dict, imports: dict) -> Any:
+        func = node.func
+        kwargs = {kw.arg: self.value(kw.value, scope, imports)
+                  for kw in node.keywords if kw.arg is not None}
+        if isinstance(func, ast.Name) and func.id == "dict" and not node.args:
+            return kwargs
+        # detectron2 LazyCall: L(Class)(**kwargs) configures Class lazily.
+        if (isinstance(func, ast.Call) and isinstance(func.func, ast.Name)
+                and len(func.args) == 1):
+            lazy = imports.get(func.func.id, func.func.id)
+            if lazy.endswith("LazyCall") or func.func.id == "L":
+                return {"_target_": _dotted(func.args[0], imports), **kwargs}
+        self.notes.append(f"{self.current.name}:{node.lineno}: a call was not evaluated")
+        return Opaque("call")
+
+    def inherit(self, base: Any, path: Path, scope: dict, depth: int) -> dict:
+        """``_base_`` files first, this file's keys merged over them (mmengine's rules)."""
+        files = base if isinstance(base, list) else [base]
+        merged: dict[str, Any] = {}
+        for item in files:
+            if not isinstance(item, str):
+                continue
+            target = (path.parent / item).resolve()
+            if not target.is_file():
+                raise InputError(f"_base_ file '{item}' not found", str(path),
+                                 "_base_ paths are relative to the config file")
+            if target.suffix == ".py":
+                merged = _merge(merged, self.module(target, read_text(target), depth + 1))
+            else:
+                self.notes.append(f"{path.name}: _base_ '{item}' is not a Python config; skipped")
+        return _merge(merged, scope)
+
+
+def _dotted(node: ast.expr, imports: dict) -> str:
+    if isinstance(node, ast.Name):
+        return imports.get(node.id, node.id)
+    if isinstance(node, ast.Attribute):
+        return f"{_dotted(node.value, imports)}.{node.attr}"
+    return "?"
+
+
+def _merge(base: dict, child: dict) -> dict:
+    out = dict(base)
+    for key, value in child.items():
+        if (isinstance(value, dict) and isinstance(out.get(key), dict)
+                and not value.get("_delete_")):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = {k: v for k, v in value.items() if k != "_delete_"} if isinstance(
+                value, dict) else value
+    return out
