@@ -283,3 +283,53 @@ def test_the_belonging_check_catches_the_old_squared_error_text_under_mae():
     assert named_others(old, mae, others) == {"mse", "rmse"}
     assert named_others("MAE scores the median absolute error", mae,
                         [CATALOG.get("metric", "median_ae")]) == {"median_ae"}
+
+
+# -- profile and lint agree ------------------------------------------------------------------
+def _generated(tmp_path):
+    import numpy as np
+
+    rng = np.random.default_rng(12)
+    path = tmp_path / "heavy.csv"
+    path.write_text("y\n" + "\n".join(f"{v:.6g}" for v in rng.standard_t(2, 3000)) + "\n")
+    return str(path)
+
+
+def _statsmodels(tmp_path, name, target):
+    sm = pytest.importorskip("statsmodels.api")
+    path = tmp_path / f"{name}.csv"
+    getattr(sm.datasets, name).load_pandas().data.to_csv(path, index=False)
+    return str(path), target
+
+
+AGREEMENT_DATA = [
+    ("fraud", "is_fraud"), ("house_prices", "price"), ("claims", "n_claims"),
+    ("species", "species"), ("ratings", "stars"),
+    ("sm:fair", "affairs"), ("sm:randhie", "mdvis"), ("sm:modechoice", "choice"),
+    ("sm:engel", "foodexp"), ("sm:stackloss", "STACKLOSS"), ("generated:t2", "y"),
+]
+
+
+@pytest.mark.parametrize("name,target", AGREEMENT_DATA)
+def test_a_loss_the_profile_recommends_is_never_a_lint_finding(tmp_path, name, target):
+    from advisor.analyze import analyze
+    from advisor.lint.check import LintResult, lint_model
+    from advisor.lint.model import ModelConfig, Setting
+
+    if name.startswith("sm:"):
+        path, target = _statsmodels(tmp_path, name[3:], target)
+    elif name.startswith("generated:"):
+        path = _generated(tmp_path)
+    else:
+        path = str(SAMPLES / f"{name}.csv")
+    profile_facts = analyze(path, target, DEFAULT_THRESHOLDS).profile.facts()
+    advice = advise(profile_facts, RULES)
+    assert advice.losses
+    for rec in advice.losses:
+        model = ModelConfig(path="train.yaml", dialect="yaml", lines=["loss: x"],
+                            loss=Setting(rec.id, 1, 7, "loss", canonical=rec.id))
+        result = LintResult()
+        lint_model(model, RULES, profile_facts, [], result)
+        about_loss = [f.rule for f in result.findings
+                      if (RULES.by_id(f.rule).applies_to or "loss") == "loss"]
+        assert about_loss == [], (rec.id, rec.rank, about_loss)
