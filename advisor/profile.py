@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from advisor import robust
 from advisor.column import TargetColumn
 from advisor.task import Alternative, TaskDecision, label_text
 from advisor.thresholds import Thresholds
@@ -266,8 +267,16 @@ def _numeric_stats_inner(column: TargetColumn, th: Thresholds) -> dict[str, Any]
         stats["outlier_fraction_mad"] = _share_outside(column, median - reach, median + reach)
     else:
         stats["outlier_fraction_mad"] = None
-    shares = [s for s in (stats["outlier_fraction_iqr"], stats["outlier_fraction_mad"]) if s]
-    stats["outlier_fraction"] = max(shares) if shares else 0.0
+    # Outliers are judged against this distribution's own shape: the adjusted boxplot's far-out
+    # fences widen on the long side by the medcouple, so a skewed tail is not "outliers".
+    mc = robust.medcouple(robust.quantile_grid(column.quantile, n))
+    stats["medcouple"] = mc
+    if iqr > 0:
+        low, high = robust.adjusted_fences(stats["q25"], stats["q75"], mc, th.iqr_fence)
+        stats["outlier_low"], stats["outlier_high"] = low, high
+        stats["outlier_fraction"] = _share_outside(column, low, high)
+    else:
+        stats["outlier_fraction"] = 0.0
     if stats["min"] >= 0 and mean > 0:
         stats["poisson_zero_fraction"] = math.exp(-mean)
         stats["zero_excess"] = stats["zero_fraction"] - math.exp(-mean)
@@ -280,7 +289,7 @@ def _numeric_stats_inner(column: TargetColumn, th: Thresholds) -> dict[str, Any]
 APPROXIMATE_WHEN_SAMPLED = (
     "q01", "q05", "q25", "median", "q75", "q95", "q99", "iqr", "mad", "huber_delta",
     "n_distinct", "magnitude_span", "outlier_fraction_iqr", "outlier_fraction_mad",
-    "outlier_fraction", "histogram",
+    "outlier_fraction", "medcouple", "outlier_low", "outlier_high", "histogram",
 )
 """Statistics read from a uniform sample when a continuous target was streamed; the counts,
 moments, extremes and zero and negative shares stay exact."""
@@ -352,12 +361,12 @@ def _numeric_traits(
     n = stats["n"]
     share = stats["outlier_fraction"]
     if share and share > th.outlier_fraction:
-        parts = []
-        if stats["outlier_fraction_iqr"] is not None:
-            parts.append(f"{_pct(stats['outlier_fraction_iqr'])} beyond {th.iqr_fence:g}×IQR")
-        if stats["outlier_fraction_mad"] is not None:
-            parts.append(f"{_pct(stats['outlier_fraction_mad'])} with robust z > {th.robust_z:g}")
-        traits["outliers"] = "; ".join(parts) + where("outlier_fraction")
+        traits["outliers"] = (
+            f"{_pct(share)} beyond the skew-adjusted far-out fences "
+            f"{_num(stats['outlier_low'])} and {_num(stats['outlier_high'])} "
+            f"({th.iqr_fence:g}×IQR, medcouple {stats['medcouple']:.2f})"
+            + where("outlier_fraction")
+        )
     kurtosis = stats["excess_kurtosis"]
     if kurtosis > th.heavy_tail_excess_kurtosis:
         traits["heavy_tailed"] = (

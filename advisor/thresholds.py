@@ -79,12 +79,17 @@ class Thresholds:
     # --- regression -----------------------------------------------------------------------
     outlier_fraction: float = _t(
         0.005,
-        "Share of values beyond Tukey's far-out fences (3 IQR) or a robust z above "
-        "robust_z; a normal sample has ~0.0002%.",
+        "Share of values beyond the skew-adjusted far-out fences above which a target has "
+        "outliers; a normal sample has ~0.0002%, a lognormal(0, 1) ~0.2%.",
     )
-    iqr_fence: float = _t(3.0, "Tukey's far-out fence multiplier for the IQR outlier rule.")
+    iqr_fence: float = _t(
+        3.0,
+        "Far-out fence multiplier of the IQR (Tukey's 3), stretched on the long side by "
+        "e^(3 medcouple) in the adjusted boxplot.",
+    )
     robust_z: float = _t(
-        3.5, "Iglewicz and Hoaglin's modified z-score cut-off (0.6745 (x - median) / MAD)."
+        3.5, "Iglewicz and Hoaglin's modified z-score cut-off (0.6745 (x - median) / MAD); "
+        "reported as outlier_fraction_mad, not used for the trait (it flags skewed tails).",
     )
     heavy_tail_excess_kurtosis: float = _t(
         3.0,

@@ -28,8 +28,8 @@ TRAITS: dict[str, str] = {
     "many_classes": "More than ten classes: label smoothing and macro averages matter.",
     "ordinal_levels": "Integer levels of an ordered scale (ratings): order carries information.",
     "one_hot_labels": "Classes are given as one-hot 0/1 columns.",
-    "outliers": "A notable share of values lies beyond Tukey's far-out fences or a robust "
-    "z-score cut-off.",
+    "outliers": "A notable share of values lies beyond the far-out fences of a skew-adjusted "
+    "boxplot: rare values far from the bulk, not the natural tail of a skewed distribution.",
     "heavy_tailed": "Excess kurtosis above heavy_tail_excess_kurtosis: extreme values are "
     "frequent.",
     "skewed": "Absolute skewness above the skewness threshold.",
@@ -115,7 +115,12 @@ STATISTICS: dict[str, str] = {
     "outlier_fraction_iqr": "Share beyond the far-out fences q25 - k*IQR, q75 + k*IQR (null "
     "when IQR is 0).",
     "outlier_fraction_mad": "Share with modified z-score above robust_z (null when MAD is 0).",
-    "outlier_fraction": "The larger of the two outlier shares.",
+    "outlier_fraction": "Share beyond the adjusted boxplot's far-out fences (Hubert & "
+    "Vandervieren 2008): iqr_fence x IQR, stretched on the long side by the medcouple.",
+    "medcouple": "Robust skewness from the quantiles (Brys et al. 2004): 0 symmetric, up to 1 "
+    "right-skewed, down to -1 left-skewed.",
+    "outlier_low": "Lower skew-adjusted far-out fence.",
+    "outlier_high": "Upper skew-adjusted far-out fence.",
     "approximate": "Statistics read from a uniform sample (streamed continuous targets only).",
     "histogram": "Bin edges and counts over the 1st-99th percentiles, with the counts beyond.",
     # counts

@@ -250,16 +250,17 @@ def test_recommend_heavy_tailed_falls_back_to_text_and_named_placeholders(cli):
 
 
 def test_rationale_reads_the_thresholds_in_force():
-    case = facts("regression", ["outliers"], outlier_fraction=0.02, huber_delta=1.5)
+    case = facts("regression", ["outliers"], outlier_fraction=0.02, huber_delta=1.5,
+                 outlier_low=-9.0, outlier_high=12.0, medcouple=0.0)
 
     def huber(advice):
         return next(r for r in advice.losses if r.id == "huber").rationale[0]
 
     default = huber(advise(case, RULES))
-    assert "beyond 3×IQR or robust z > 3.5" in default
+    assert "(3×IQR, medcouple 0.00)" in default
     custom = DEFAULT_THRESHOLDS.with_overrides({"iqr_fence": 2.2, "robust_z": 4}, "test")
     text = huber(advise(case, RULES, custom))
-    assert "beyond 2.2×IQR or robust z > 4" in text
+    assert "(2.2×IQR, medcouple 0.00)" in text
     assert set(threshold_facts(custom)) >= {"threshold_iqr_fence", "threshold_robust_z"}
 
 
