@@ -25,7 +25,7 @@ _LINT_ONLY = tuple(f for f, fw in knowledge().frameworks.items() if fw.lint_only
 KINDS = ("loss", "metric")
 INTEGER_LABEL_ENCODINGS = ("integer", "text", "boolean", "signed")
 """Label encodings that reach a model as one class index per row (text is mapped first)."""
-_ENTRY_KEYS = {"id", "name", "tasks", "estimates", "frameworks", "snippets", "weighted",
+_ENTRY_KEYS = {"id", "name", "tasks", "estimates", "frameworks", "snippets", "weighted", "short",
                "integer_label_snippets"}
 _FRAMEWORK_KEYS = {"name", "aliases", "weight_arg", "integer_labels"}
 _FUNCTIONAL_KEYS = {"meaning", "scored_by", "departs"}
@@ -64,6 +64,8 @@ class Entry:
     weighted: bool = False
     frameworks: dict[str, Spelling] = field(default_factory=dict)
     snippets: dict[str, str] = field(default_factory=dict)
+    short: tuple[str, ...] = ()
+    """Short spellings used in the wild across frameworks ('ce', 'giou')."""
     integer_label_snippets: dict[str, str] = field(default_factory=dict)
 
     def snippet(self, framework: str, label_encoding: str | None = None) -> str | None:
@@ -140,6 +142,7 @@ class Catalog:
         names = set()
         for entry in (self.losses if kind == "loss" else self.metrics).values():
             names.add(entry.id)
+            names.update(entry.short)
             for spelling in entry.frameworks.values():
                 names.add(spelling.name)
                 names.update(spelling.aliases)
@@ -178,6 +181,8 @@ def _alias_index(catalog: Catalog, kind: str) -> dict[tuple[str | None, str], st
     ordered = sorted(entries.values(), key=lambda e: (e.weighted, e.order))
     for entry in ordered:
         index.setdefault((None, normalize_name(entry.id)), entry.id)
+        for name in entry.short:
+            index.setdefault((None, normalize_name(name)), entry.id)
         for fw, spelling in entry.frameworks.items():
             for name in (spelling.name, *spelling.aliases):
                 for key in (normalize_name(name), normalize_name(name, strip_params=True)):
@@ -290,6 +295,7 @@ def _entry(raw: Any, kind: str, order: int, where: str, problems: list[str]) -> 
         weighted=bool(raw.get("weighted", False)),
         frameworks=frameworks,
         snippets={str(k): str(v) for k, v in (raw.get("snippets") or {}).items()},
+        short=tuple(str(n) for n in raw.get("short", ())),
         integer_label_snippets={str(k): str(v) for k, v in
                                 (raw.get("integer_label_snippets") or {}).items()},
     )

@@ -41,6 +41,7 @@ class Knowledge:
     logged_prefixes: tuple[str, ...]
     logged_names: tuple[str, ...]
     metric_variants: dict[str, dict[str, dict[str, str]]]
+    default_names: tuple[str, ...]
 
     def ids(self, snippets_only: bool = False) -> tuple[str, ...]:
         return tuple(f for f, fw in self.frameworks.items() if fw.snippets or not snippets_only)
@@ -110,4 +111,5 @@ def _build(data: Any) -> Knowledge:
         metric_variants={str(k): {str(a): {str(v): str(t) for v, t in m.items()}
                                   for a, m in args.items()}
                          for k, args in data["metric_variants"].items()},
+        default_names=tuple(str(n).lower() for n in data["default_names"]),
     )

@@ -66,8 +66,11 @@ LINT_FACTS: dict[str, str] = {
     "metric_estimates": "What each configured metric estimates.",
     "unknown_loss": "A configured loss name the catalog does not know.",
     "unknown_metrics": "Configured metric names the catalog does not know.",
-    "unknown_names": "Every configured loss or metric name the catalog does not know.",
+    "unknown_names": "Configured loss or metric names the catalog does not know that are close "
+    "to a known spelling (likely typos).",
     "unknown_hint": "Did-you-mean suggestions for the unknown names.",
+    "unrecognized_names": "Bare loss or metric names the catalog does not know and that are "
+    "close to no known spelling (dotted paths into the project's own package are left out).",
     "loss_class": "The configured loss name, normalized (lowercase, no torch.nn./keras. prefix).",
     "loss_reduction": "The loss's reduction argument, if configured.",
     "loss_fits_task": "Whether the task is among the configured loss's tasks (null if unknown).",

@@ -114,3 +114,48 @@ def test_unknown_yaml_tags_are_inert_values_never_constructed(tmp_path):
     models = read_config(path, load_catalog())
     assert not marker.exists()
     assert models[0].loss.name == "torch.nn.MSELoss" and models[0].loss.canonical == "mse"
+
+
+def _lint(tmp_path, text: str, name: str = "config.yaml"):
+    path = tmp_path / name
+    path.write_text(text)
+    result = run(["lint", str(path), "--format", "json"])
+    import json
+
+    return result, json.loads(result.stdout) if result.stdout else None
+
+
+def test_own_package_paths_are_silent_bare_unknowns_info_near_misses_warnings(tmp_path):
+    result, doc = _lint(tmp_path, "criterion: {_target_: src.modules.losses.FocalDice}\n")
+    assert result.exit_code == 0 and doc["findings"] == []
+    result, doc = _lint(tmp_path, "loss: wav2vec_ctc\nmetrics: [top5]\n")
+    assert result.exit_code == 0  # info never fails CI at the default --fail-on
+    assert [(f["rule"], f["severity"]) for f in doc["findings"]] == [("LNT126", "info")]
+    assert "wav2vec_ctc, top5" in doc["findings"][0]["message"]
+    result, doc = _lint(tmp_path, 'objective: "binary:logistc"\n')
+    assert result.exit_code == 1
+    assert doc["findings"][0]["rule"] == "LNT121"
+    assert "did you mean 'binary:logistic'" in doc["findings"][0]["message"]
+
+
+@pytest.mark.parametrize("text,kind,expected", [
+    ("loss: ce\n", "loss", "cce"),
+    ("loss: jaccard\n", "loss", "iou"),
+    ("loss: giou\n", "loss", "giou"),
+    ("metrics: [mIoU, dice]\n", "metric", ["iou", "dice_coefficient"]),
+])
+def test_short_spellings_used_in_the_wild(tmp_path, text, kind, expected):
+    path = tmp_path / "c.yaml"
+    path.write_text(text)
+    (model,) = read_config(path, load_catalog())
+    if kind == "loss":
+        assert model.loss.canonical == expected
+    else:
+        assert [m.canonical for m in model.metrics] == expected
+
+
+def test_auto_leaves_the_choice_to_the_framework(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("loss: auto\nmetrics: [accuracy]\n")
+    (model,) = read_config(path, load_catalog())
+    assert model.loss is None and model.metrics[0].canonical == "accuracy"

@@ -19,6 +19,7 @@ from advisor.conditions import referenced_facts
 from advisor.errors import InputError, did_you_mean
 from advisor.lint.locate import suppressions
 from advisor.lint.model import ModelConfig, Setting
+from advisor.lint.settings import framework_of_class
 from advisor.ruleset import Rule, RuleSet
 from advisor.vocabulary import ALL_TASKS, STATISTICS
 
@@ -99,14 +100,7 @@ def config_facts(model: ModelConfig, catalog: Catalog, task: str | None) -> dict
     facts["metric_estimates"] = [catalog.metrics[m.canonical].estimates for m in known]
     facts["unknown_loss"] = loss.name if loss and not loss.canonical else None
     facts["unknown_metrics"] = [m.name for m in model.metrics if not m.canonical] or None
-    hints = []
-    if facts["unknown_loss"]:
-        hints.append(did_you_mean(loss.name, catalog.known_spellings("loss")))
-    for name in facts["unknown_metrics"] or []:
-        hints.append(did_you_mean(name, catalog.known_spellings("metric")))
-    unknown = [n for n in [facts["unknown_loss"], *(facts["unknown_metrics"] or [])] if n]
-    facts["unknown_names"] = unknown or None
-    facts["unknown_hint"] = "".join(hints)
+    facts.update(unknown_name_facts(model, catalog))
     options = model.options
     facts["is_unbalance"] = _truthy(options["is_unbalance"].value) if (
         "is_unbalance" in options) else False
@@ -136,6 +130,38 @@ def config_facts(model: ModelConfig, catalog: Catalog, task: str | None) -> dict
         if entry else None
     )
     return facts
+
+
+MAX_NAMED = 10
+"""Most unknown names one finding lists."""
+
+
+def unknown_name_facts(model: ModelConfig, catalog: Catalog) -> dict[str, Any]:
+    """Sort the names the catalog does not know. A dotted path outside every known framework
+    is the project's own loss or metric (silent); a near-miss of a known spelling is a likely
+    typo (with did-you-mean); any other bare name is merely not in the vocabulary."""
+    near: list[str] = []
+    hints: list[str] = []
+    bare: list[str] = []
+    settings = [("loss", s) for s in [model.loss, *model.losses] if s is not None]
+    settings += [("metric", m) for m in model.metrics]
+    for kind, setting in settings:
+        name = setting.name
+        if setting.canonical or name in near or name in bare:
+            continue
+        if "." in name.strip(".") and framework_of_class(name) is None:
+            continue  # src.modules.losses.MyLoss: the project's own
+        hint = did_you_mean(name, catalog.known_spellings(kind)) if len(name) <= 60 else ""
+        if hint:
+            near.append(name)
+            hints.append(hint)
+        else:
+            bare.append(name)
+    return {
+        "unknown_names": near[:MAX_NAMED] or None,
+        "unknown_hint": "".join(hints[:MAX_NAMED]),
+        "unrecognized_names": bare[:MAX_NAMED] or None,
+    }
 
 
 def _truthy(value: Any) -> bool:
@@ -207,10 +233,12 @@ def _location(rule: Rule, model: ModelConfig, facts: dict[str, Any]) -> tuple[in
     """Point at the offending key: the rule's ``applies_to`` setting, narrowed to the metric
     the rule is about when it names one."""
     target = rule.applies_to or "loss"
-    if "unknown_names" in referenced_facts(rule.when):
-        unknown = [s for s in [model.loss, *model.metrics] if s is not None and not s.canonical]
-        if unknown:
-            return unknown[0].line, unknown[0].col
+    for fact in ("unknown_names", "unrecognized_names"):
+        if fact in referenced_facts(rule.when):
+            named = set(facts.get(fact) or ())
+            for setting in [model.loss, *model.losses, *model.metrics]:
+                if setting is not None and setting.name in named:
+                    return setting.line, setting.col
     if target == "metrics" and model.metrics:
         focus = _metric_focus(rule, facts)
         chosen = next((m for m in model.metrics if m.canonical in focus), model.metrics[0])

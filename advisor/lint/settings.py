@@ -44,7 +44,7 @@ def is_setting(value: Any, allow_list: bool = False) -> bool:
     if tag_target(value):
         return True
     if isinstance(value, str):
-        return bool(value.strip())
+        return bool(value.strip()) and value.strip().lower() not in knowledge().default_names
     if isinstance(value, dict):
         return any(isinstance(value.get(k), str) and not is_reference(value[k])
                    for k in NAME_KEYS)
