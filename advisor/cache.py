@@ -47,7 +47,7 @@ def read_rule_data(path: Path) -> tuple[Any, str | None]:
     if folder is not None:
         try:
             return json.loads((folder / f"{key}.json").read_text(encoding="utf-8")), None
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # a damaged cache entry is re-parsed
             pass
     try:
         text = raw.decode("utf-8")

@@ -182,7 +182,10 @@ def emit(text: str, output: Path | None, reads: Reads = ()) -> None:
     check_output(output, reads)
     target = output.resolve()
     folder = target.parent
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".lossadvisor-", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".lossadvisor-", suffix=".tmp")
+    except OSError as exc:
+        raise InputError(f"cannot write ({exc.strerror})", str(output)) from None
     try:
         os.chmod(tmp, _mode(target))
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:

@@ -103,3 +103,13 @@ def test_findings_are_written_when_lint_exits_1(repo):
     result = run(["lint", "configs/train.yaml", "-o", "findings.txt"])
     assert result.exit_code == 1
     assert "LNT109" in (repo / "findings.txt").read_text()
+
+
+def test_an_unwritable_output_folder_is_a_one_line_error(repo, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("tempfile.mkstemp", refuse)  # as in a read-only folder (tests run as root)
+    result = run(["lint", "configs/train.yaml", "-o", "out.txt"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "lossadvisor: error: out.txt: cannot write (Permission denied)"
