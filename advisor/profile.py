@@ -399,6 +399,13 @@ def _numeric_traits(
         traits["bounded_unit_interval"] = (
             f"all values in [0, 1] (min {_num(stats['min'])}, max {_num(stats['max'])})"
         )
+    if task == "regression" and stats["zero_fraction"] >= th.zero_mass_fraction:
+        zeros = round(stats["zero_fraction"] * n)
+        traits["zero_mass"] = (
+            f"{_pct(stats['zero_fraction'])} of values are exactly 0 ({zeros:,} rows), a point "
+            f"mass beside values up to {_num(stats['max'])} (threshold "
+            f"{th.zero_mass_fraction:.0%})"
+        )
     if task == "count" and "poisson_zero_fraction" in stats:
         expected = stats["poisson_zero_fraction"]
         if stats["zero_excess"] >= th.zero_inflation_excess:

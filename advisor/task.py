@@ -138,10 +138,28 @@ def _infer_single(column: TargetColumn, th: Thresholds, where: str) -> TaskDecis
         f"non-negative integers with {zero_share:.0%} zeros, right-skewed "
         f"(skewness {skew:.2f}), {k} levels from {label_text(lo)} to {label_text(hi)}"
     )
+    # Classes need repeated members: when most integer levels hold one or two rows, the
+    # values are a small sample of a measurement, not codes.
+    repeated = k > th.max_class_levels or _median_level_count(column) >= th.min_class_members
     rating_like = (
-        consecutive and 3 <= k <= th.ordinal_max_levels and (lo >= 1 or named_rating)
+        repeated and consecutive and 3 <= k <= th.ordinal_max_levels
+        and (lo >= 1 or named_rating)
     )
+    positives = n - zeros
+    per_value = positives / max(k - (1 if has_zero else 0), 1)
+    fine_units = has_zero and per_value < th.count_min_rows_per_value and n >= th.id_min_rows
 
+    if non_negative and fine_units and (skew >= th.count_min_skewness or k > th.max_class_levels):
+        decision = TaskDecision(
+            "regression",
+            f"whole numbers with {zero_share:.0%} zeros, but the positive values average "
+            f"{per_value:.1f} rows per distinct value ({k} levels from {label_text(lo)} to "
+            f"{label_text(hi)}): a measurement in fine units, not counts",
+        )
+        decision.alternatives.append(
+            Alternative("count", "if each unit is an event counted, the zeros are counts")
+        )
+        return decision
     if non_negative and has_zero and (skew >= th.count_min_skewness or k > th.max_class_levels):
         decision = TaskDecision("count", count_evidence)
         if k <= th.max_class_levels:
@@ -167,7 +185,27 @@ def _infer_single(column: TargetColumn, th: Thresholds, where: str) -> TaskDecis
                 Alternative("count", f"non-negative and right-skewed (skewness {skew:.2f})")
             )
         return decision
-    if k <= th.max_class_levels:
+    if lo == 1 and skew >= th.count_min_skewness and k >= 3:
+        # Positive, right-skewed whole numbers from 1: counts that cannot be zero (items per
+        # order) or durations in whole units (days in hospital, spells of unemployment).
+        decision = TaskDecision(
+            "count",
+            f"positive integers from 1 to {label_text(hi)} ({k} levels), right-skewed "
+            f"(skewness {skew:.2f}), no zeros: zero-truncated counts or whole-unit durations",
+        )
+        decision.traits["zero_truncated"] = (
+            f"smallest value 1, no zeros among {n:,} rows: the count starts at 1"
+        )
+        decision.alternatives.append(
+            Alternative("regression", "durations or sizes in whole units: Gamma or log-scale "
+                        "regression")
+        )
+        if k <= th.max_class_levels and repeated:
+            decision.alternatives.append(
+                Alternative("multiclass", f"only {k} levels; classes if they are codes")
+            )
+        return decision
+    if k <= th.max_class_levels and repeated:
         decision = TaskDecision(
             "multiclass",
             f"{k} distinct integer values ({_levels_text(column.levels()[0])}): class codes",
@@ -188,13 +226,20 @@ def _infer_single(column: TargetColumn, th: Thresholds, where: str) -> TaskDecis
         "regression",
         f"whole numbers with {k} levels from {label_text(lo)} to {label_text(hi)}"
         + ("" if has_zero else " and no zeros")
-        + ": a measurement, not classes",
+        + ": a measurement, not classes"
+        + ("" if repeated else f" (most levels hold fewer than {th.min_class_members:g} rows)"),
     )
     if non_negative and skew >= th.count_min_skewness:
         decision.alternatives.append(
             Alternative("count", f"non-negative integers, right-skewed (skewness {skew:.2f})")
         )
     return decision
+
+
+def _median_level_count(column: TargetColumn) -> float:
+    """Rows in the median level: how many members a typical class would have."""
+    _levels, counts = column.levels()
+    return float(np.median(counts)) if len(counts) else 0.0
 
 
 def _infer_text(column: TargetColumn, th: Thresholds, where: str) -> TaskDecision:

@@ -37,6 +37,17 @@ class Thresholds:
         "Non-negative integers with zeros and at least this right skew read as counts "
         "(a Poisson(3) variable has skewness 0.58).",
     )
+    min_class_members: float = _t(
+        3,
+        "Class codes need repeated members: integer levels whose median level holds fewer rows "
+        "than this are a measurement, not classes (21 rows with 14 distinct values).",
+    )
+    count_min_rows_per_value: float = _t(
+        2.0,
+        "Counts reuse the same small integers; whole numbers with zeros whose positive values "
+        "average fewer rows per distinct value than this are a measurement in fine units "
+        "(hours, cents), not counts.",
+    )
     id_min_rows: int = _t(
         20,
         "Below this many rows, all-distinct values are not evidence of an identifier column.",
@@ -106,6 +117,11 @@ class Thresholds:
         0.10,
         "Observed zero share minus the Poisson expectation exp(-mean) at which counts are "
         "zero-inflated.",
+    )
+    zero_mass_fraction: float = _t(
+        0.2,
+        "Share of exact zeros from which a measurement has a point mass at zero (a hurdle "
+        "or Tweedie model fits it; squared error does not).",
     )
     overdispersion_index: float = _t(
         1.5, "Variance/mean ratio above which counts are overdispersed (Poisson has 1)."

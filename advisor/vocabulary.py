@@ -40,8 +40,14 @@ TRAITS: dict[str, str] = {
     "has_zeros": "Some values are exactly zero (Gamma deviance and MAPE are not defined).",
     "has_negatives": "Some values are below zero (Poisson, Gamma, Tweedie are not defined).",
     "bounded_unit_interval": "All values lie in [0, 1], like rates and proportions.",
-    "zero_inflated": "More zeros than a Poisson distribution with the same mean predicts.",
-    "overdispersed": "Variance well above the mean (a Poisson model assumes they are equal).",
+    "zero_inflated": "More zeros than a Poisson distribution with the same mean predicts "
+    "(counts only: for a measurement the ratio depends on its unit).",
+    "zero_truncated": "Positive whole numbers starting at 1, right-skewed, no zeros: counts "
+    "that cannot be zero or durations in whole units.",
+    "zero_mass": "A measurement (not a count) with a point mass at zero: at least "
+    "zero_mass_fraction of the values are exactly 0.",
+    "overdispersed": "Variance well above the mean (a Poisson model assumes they are equal; "
+    "counts only).",
     "multi_output": "Several target columns are predicted together.",
     "constant_label": "One of several target columns (a label, a one-hot class or an output) "
     "holds the same value in every row: nothing can be learned for it and its loss term is "

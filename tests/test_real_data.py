@@ -95,11 +95,29 @@ def test_affairs_mostly_zero_continuous_target_gets_tweedie_not_mae(tmp_path):
     assert {("loss", "mae"), ("metric", "mape"), ("loss", "gamma")} <= avoided
 
 
-def test_strike_durations_are_a_whole_number_measurement(tmp_path):
-    frame = sm.datasets.strikes.load_pandas().data
-    profile, _ = advice_for(tmp_path, frame, "duration")
-    assert profile.task == "regression"
+def test_strike_durations_are_zero_truncated_whole_unit_durations(tmp_path):
+    frame = sm.datasets.strikes.load_pandas().data  # days, 1 to 216
+    profile, advice = advice_for(tmp_path, frame, "duration")
+    assert profile.task == "count" and profile.has("zero_truncated")
     assert profile.has("small_sample") and profile.has("strictly_positive")
+    assert "regression" in [a.task for a in profile.task_alternatives]
+    assert [r.id for r in advice.losses[:2]] == ["poisson", "gamma"]
+    assert "mse" in {a.id for a in advice.avoid if a.kind == "loss"}
+
+
+def test_stack_loss_21_rows_14_values_is_a_measurement_not_classes(tmp_path):
+    frame = sm.datasets.stackloss.load_pandas().data  # 21 rows, integers 7-42
+    profile, _ = advice_for(tmp_path, frame, "STACKLOSS")
+    assert profile.task == "regression"
+    assert "most levels hold fewer than 3 rows" in profile.task_reason
+
+
+def test_affairs_measurement_with_zeros_gets_zero_mass_not_count_traits(tmp_path):
+    frame = sm.datasets.fair.load_pandas().data  # a rate (affairs per year), 68% zeros
+    profile, advice = advice_for(tmp_path, frame, "affairs")
+    assert profile.has("zero_mass")
+    assert not profile.trait_names() & {"zero_inflated", "overdispersed"}
+    assert advice.losses[0].id == "tweedie"
 
 
 def test_mode_choice_25_percent_positive_is_mildly_imbalanced(tmp_path):
