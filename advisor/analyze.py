@@ -10,6 +10,15 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from advisor.column import TargetColumn, to_target_column
+from advisor.context import (
+    ContextRequest,
+    apply_context,
+    check_request,
+    hint_candidates,
+    hints,
+    profile_context,
+)
+from advisor.errors import InputError
 from advisor.io import Dataset, TableSource, open_table
 from advisor.profile import Profile, profile_target
 from advisor.target import choose_target
@@ -57,18 +66,27 @@ def analyze(
     stdin: BinaryIO | None = None,
     stream: bool | None = None,
     progress: Callable[[TableSource], Callable[[int], None] | None] | None = None,
+    context: ContextRequest | None = None,
 ) -> Analysis:
     """Profile the target of the table at ``path`` (``-`` for stdin).
 
     ``stream`` None decides from the file's estimated size and the available memory;
-    ``progress`` may attach a byte counter to the opened source (the CLI's progress bar).
+    ``progress`` may attach a byte counter to the opened source (the CLI's progress bar);
+    ``context`` names a group, exposure or event-indicator column read beside the target.
     """
     source = open_table(path, stdin=stdin)
     if progress is not None:
         source.progress = progress(source)
     choice = choose_target(source.columns, target, source.path)
+    wanted = check_request(context or ContextRequest(), source.columns, choice.columns, task,
+                           source.path)
+    if wanted and stream:
+        raise InputError("--stream cannot be combined with --group, --exposure or --censor",
+                         None, "drop --stream: context columns are profiled in memory")
     if stream is None:
-        stream = should_stream(source, len(choice.columns))
+        stream = wanted is None and should_stream(source, len(choice.columns))
+    result = None
+    hint_notes: list[str] = []
     if stream:
         from advisor.stream import stream_target
 
@@ -78,18 +96,30 @@ def analyze(
                           encoding=source.encoding, decimal=source.decimal,
                           compression=source.compression, notes=source.notes)
     else:
-        dataset = source.read(choice.columns)
+        candidates = {} if wanted else hint_candidates(source.columns, choice.columns)
+        extra = [wanted[1]] if wanted else list(candidates)
+        dataset = source.read(choice.columns + extra)
+        if wanted:
+            result = profile_context(*wanted, choice.columns[0], dataset.data, thresholds,
+                                     source.path)
+        hint_notes = hints(candidates, dataset.data)
+        for name in extra:
+            dataset.data.pop(name)
         columns = []
         for name in choice.columns:
             # The Arrow column is released as soon as its numpy copy exists: peak memory
             # holds one full-size copy of the target, not two.
             columns.append(to_target_column(name, dataset.data.pop(name), source.path,
                                             source.decimal))
-    if task:
+    if result is not None and result.task == "survival":
+        decision = check_task("regression", columns, thresholds, source.path)
+    elif task and (result is None or result.task is None):
         decision = check_task(task, columns, thresholds, source.path)
     else:
         decision = infer_task(columns, thresholds, source.path)
     profile = profile_target(columns, decision, thresholds, dataset.rows)
+    if result is not None:
+        apply_context(profile, result)
     profile.target_reason = choice.reason
     profile.dataset = {
         "path": dataset.path,
@@ -105,7 +135,7 @@ def analyze(
         profile.dataset.update(
             delimiter=dataset.delimiter, encoding=dataset.encoding, decimal=dataset.decimal
         )
-    notes = list(dataset.notes)
+    notes = list(dataset.notes) + hint_notes
     notes.extend(_stray_note(column, source) for column in columns if column.strays and column.n)
     if "constant_label" in decision.traits:
         notes.append(f"constant target column: {decision.traits['constant_label']}")

@@ -331,6 +331,21 @@ def profile(
         typer.Option("--task", help="Override the inferred task (binary, multiclass, "
                      "multilabel, regression, count); checked against the data."),
     ] = None,
+    group: Annotated[
+        str | None,
+        typer.Option("--group", metavar="COL", help="Query/group id column: rank the target "
+                     "(relevance) within groups (task ranking)."),
+    ] = None,
+    exposure: Annotated[
+        str | None,
+        typer.Option("--exposure", metavar="COL", help="Exposure column (time at risk, "
+                     "policy-years): the counts are rates over it."),
+    ] = None,
+    censor: Annotated[
+        str | None,
+        typer.Option("--censor", metavar="COL", help="Event indicator (1 = event, 0 = "
+                     "censored): the target is a duration (task survival)."),
+    ] = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
     framework: FrameworkOption = None,
@@ -346,6 +361,7 @@ def profile(
 ) -> None:
     """Profile the target of a dataset and recommend losses and metrics, with the evidence."""
     from advisor.analyze import analyze
+    from advisor.context import ContextRequest
     from advisor.report import build_report
     from advisor.thresholds import DEFAULT_THRESHOLDS
     from advisor.toolconfig import find_tool_config
@@ -357,7 +373,7 @@ def profile(
     ruleset = None if no_advice else _load_ruleset(rules)  # bad rules fail before reading data
     with _progress_bar() as progress:
         analysis = analyze(path, target, thresholds, task=task, stream=stream,
-                           progress=progress)
+                           progress=progress, context=ContextRequest(group, exposure, censor))
     for message in analysis.notes:
         note(message)
     facts = analysis.profile.facts()

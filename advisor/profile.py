@@ -43,16 +43,22 @@ class Profile:
     stats: dict[str, Any] = field(default_factory=dict)
     columns: dict[str, dict[str, Any]] = field(default_factory=dict)
     dataset: dict[str, Any] = field(default_factory=dict)
+    context: dict[str, Any] = field(default_factory=dict)
+    """What a context column (--group, --exposure, --censor) showed: advisor/context.py."""
 
     def trait_names(self) -> set[str]:
         return {t.name for t in self.traits}
 
     def facts(self) -> dict[str, Any]:
         """The flat namespace rules read: task, traits and every statistic by name."""
-        return {
+        facts = {
             **self.stats, "task": self.task, "traits": self.trait_names(),
             "has_data": bool(self.dataset),
         }
+        if self.context:
+            facts.update(self.context["stats"])
+            facts[f"{self.context['kind']}_column"] = self.context["column"]
+        return facts
 
     def has(self, trait: str) -> bool:
         return trait in self.trait_names()

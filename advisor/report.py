@@ -63,6 +63,7 @@ def build_report(
                               for a in profile.task_alternatives],
         "traits": [{"name": t.name, "evidence": t.evidence} for t in profile.traits],
         "profile": stats,
+        "context": profile.context or None,
         "losses": [_recommendation(r) for r in advice.losses] if advice else [],
         "metrics": [_recommendation(r) for r in advice.metrics] if advice else [],
         "avoid": [_avoidance(a) for a in advice.avoid] if advice else [],

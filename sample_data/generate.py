@@ -8,6 +8,7 @@ Each file shows one case the advisor must get right:
 - species.csv         balanced multiclass text labels (species)
 - article_tags.csv    multilabel target in several 0/1 columns (tag_*)
 - ratings.csv         ordinal 1-5 star ratings (stars)
+- clicks.csv          graded relevance 0-3 of results grouped by query (relevance, --group query_id)
 
 Run: python sample_data/generate.py
 """
@@ -107,9 +108,22 @@ def ratings(rng: np.random.Generator, n: int = 3_000) -> None:
     _write("ratings.csv", ["review_id", "price", "delivery_days", "stars"], rows)
 
 
+def clicks(rng: np.random.Generator, n_queries: int = 400) -> None:
+    """Search results per query: a few one-result queries and some with nothing relevant."""
+    rows = []
+    for query in range(1, n_queries + 1):
+        size = 1 if rng.random() < 0.03 else int(rng.integers(3, 25))
+        bm25 = rng.gamma(2.0, 2.0, size)
+        hardness = rng.normal(0.0, 1.5)
+        grade = np.clip(np.floor(bm25 / 3.0 - hardness + rng.normal(0, 0.8, size)), 0, 3)
+        for i in range(size):
+            rows.append([query, i + 1, _f(bm25[i]), int(grade[i])])
+    _write("clicks.csv", ["query_id", "position", "bm25", "relevance"], rows)
+
+
 def main() -> None:
     rng = np.random.default_rng(20261124)
-    for make in (fraud, house_prices, claims, species, article_tags, ratings):
+    for make in (fraud, house_prices, claims, species, article_tags, ratings, clicks):
         make(rng)
 
 

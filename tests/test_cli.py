@@ -67,7 +67,8 @@ def test_non_utf8_text_is_read_with_a_note(write):
 def test_task_override_checked(write):
     path = write("neg.csv", "y\n" + "".join(f"{v}\n" for v in (-1, 2, 3) * 20))
     assert_input_error(run(["profile", path, "--task", "count"]), "negative values")
-    assert_input_error(run(["profile", path, "--task", "ranking"]), "unknown task")
+    assert_input_error(run(["profile", path, "--task", "rankking"]), "unknown task")
+    assert_input_error(run(["profile", path, "--task", "ranking"]), "--task ranking needs --group")
 
 
 def test_guessed_target_is_announced_on_stderr():

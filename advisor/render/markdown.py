@@ -28,6 +28,10 @@ def render_markdown(doc: dict[str, Any]) -> str:
         lines += ["# lossadvisor recommend", "", f"- **Task:** **{doc['task']}**"]
     for alt in doc["task_alternatives"]:
         lines.append(f"- **Alternative:** {alt['task']}: {cell(alt['reason'])}")
+    context = doc.get("context")
+    if context:
+        lines.append(f"- **Context:** `{context['flag']} {context['column']}`")
+        lines += [f"  - {cell(line)}" for line in context["lines"]]
     lines.append("")
     if doc["traits"]:
         lines += ["## Traits", "", "| Trait | Evidence |", "|---|---|"]

@@ -20,6 +20,7 @@ from rich.text import Text
 from advisor.render.common import FRAMEWORK_LABELS, SINGULAR, TABLE_FRAMEWORKS, why
 from advisor.render.visible import visible_tree
 
+CONTEXT_LABELS = {"group": "Groups", "exposure": "Exposure", "censor": "Censoring"}
 BAR_WIDTH = 36
 MAX_BARS = 12
 
@@ -81,6 +82,11 @@ def _profile_panel(doc: dict[str, Any]) -> Panel:
     usable = stats.get("n")
     if usable is not None:
         grid.add_row("Labelled", Text(f"{usable:,} rows"))
+    context = doc.get("context")
+    if context:
+        label = CONTEXT_LABELS[context["kind"]]
+        for i, line in enumerate(context["lines"]):
+            grid.add_row(label if i == 0 else "", Text(line))
     traits = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
     traits.add_column("Trait", style="yellow", no_wrap=True)
     traits.add_column("Evidence from the data")
