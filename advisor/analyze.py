@@ -67,12 +67,14 @@ def analyze(
     stream: bool | None = None,
     progress: Callable[[TableSource], Callable[[int], None] | None] | None = None,
     context: ContextRequest | None = None,
+    notice_context: bool = False,
 ) -> Analysis:
     """Profile the target of the table at ``path`` (``-`` for stdin).
 
     ``stream`` None decides from the file's estimated size and the available memory;
     ``progress`` may attach a byte counter to the opened source (the CLI's progress bar);
-    ``context`` names a group, exposure or event-indicator column read beside the target.
+    ``context`` names a group, exposure or event-indicator column read beside the target;
+    ``notice_context`` adds a note for a column that looks like one when none was named.
     """
     source = open_table(path, stdin=stdin)
     if progress is not None:
@@ -96,7 +98,8 @@ def analyze(
                           encoding=source.encoding, decimal=source.decimal,
                           compression=source.compression, notes=source.notes)
     else:
-        candidates = {} if wanted else hint_candidates(source.columns, choice.columns)
+        candidates = {} if wanted or not notice_context else hint_candidates(
+            source.columns, choice.columns)
         extra = [wanted[1]] if wanted else list(candidates)
         dataset = source.read(choice.columns + extra)
         if wanted:

@@ -373,7 +373,8 @@ def profile(
     ruleset = None if no_advice else _load_ruleset(rules)  # bad rules fail before reading data
     with _progress_bar() as progress:
         analysis = analyze(path, target, thresholds, task=task, stream=stream,
-                           progress=progress, context=ContextRequest(group, exposure, censor))
+                           progress=progress, context=ContextRequest(group, exposure, censor),
+                           notice_context=True)
     for message in analysis.notes:
         note(message)
     facts = analysis.profile.facts()
