@@ -20,9 +20,9 @@ from advisor.context import (
 )
 from advisor.errors import InputError
 from advisor.io import Dataset, TableSource, open_table
-from advisor.profile import Profile, profile_target
+from advisor.profile import Profile, Trait, profile_target
 from advisor.target import choose_target
-from advisor.task import check_task, infer_task
+from advisor.task import TaskDecision, check_task, infer_task
 from advisor.thresholds import Thresholds
 
 
@@ -30,6 +30,10 @@ from advisor.thresholds import Thresholds
 class Analysis:
     profile: Profile
     notes: list[str] = field(default_factory=list)
+    columns: list[Profile] = field(default_factory=list)
+    """One profile per target column when several numeric columns are targets (multi-output):
+    each column gets its own statistics, traits and advice; ``profile`` then holds only what
+    they share (rows, the column count)."""
 
 
 MEMORY_SHARE = 0.5
@@ -120,10 +124,18 @@ def analyze(
         decision = check_task(task, columns, thresholds, source.path)
     else:
         decision = infer_task(columns, thresholds, source.path)
-    profile = profile_target(columns, decision, thresholds, dataset.rows)
+    per_column: list[Profile] = []
+    if len(columns) > 1 and decision.task in ("regression", "count") and result is None:
+        per_column = [_column_profile(c, task, thresholds, dataset.rows, source.path)
+                      for c in columns]
+        profile = _outputs_profile(per_column, decision, dataset.rows)
+    else:
+        profile = profile_target(columns, decision, thresholds, dataset.rows)
     if result is not None:
         apply_context(profile, result)
     profile.target_reason = choice.reason
+    for single in per_column:
+        single.target_reason = choice.reason
     profile.dataset = {
         "path": dataset.path,
         "rows": dataset.rows,
@@ -138,6 +150,8 @@ def analyze(
         profile.dataset.update(
             delimiter=dataset.delimiter, encoding=dataset.encoding, decimal=dataset.decimal
         )
+    for single in per_column:
+        single.dataset = profile.dataset
     notes = list(dataset.notes) + hint_notes
     notes.extend(_stray_note(column, source) for column in columns if column.strays and column.n)
     if "constant_label" in decision.traits:
@@ -145,7 +159,36 @@ def analyze(
     if choice.guessed:
         notes.append(f"target: {', '.join(choice.columns)} ({choice.reason}); "
                      "pass --target to choose another")
-    return Analysis(profile, notes)
+    return Analysis(profile, notes, per_column)
+
+
+def _column_profile(column: TargetColumn, task: str | None, thresholds: Thresholds, rows: int,
+                    where: str) -> Profile:
+    """One output of several, profiled as if it were the only target: its own task (several
+    count columns are counts), statistics and traits."""
+    if task:
+        decision = check_task(task, [column], thresholds, where)
+    else:
+        decision = infer_task([column], thresholds, where)
+    return profile_target([column], decision, thresholds, rows)
+
+
+def _outputs_profile(columns: list[Profile], decision: TaskDecision, rows: int) -> Profile:
+    """What several separately profiled outputs share: the task when they agree, the rows."""
+    tasks = sorted({c.task for c in columns})
+    names = [name for c in columns for name in c.target]
+    if len(tasks) == 1:
+        task, reason = tasks[0], (f"{len(columns)} {tasks[0]} columns, profiled one by one "
+                                  "(each column's section gives its own reason)")
+    else:
+        task, reason = decision.task, (f"{len(columns)} columns ({', '.join(tasks)}), "
+                                       "profiled one by one")
+    return Profile(
+        task=task, task_reason=reason, target=names,
+        traits=[Trait("multi_output", f"{len(columns)} target columns, each profiled and "
+                      "advised on its own")],
+        stats={"rows": rows, "n_outputs": len(columns)},
+    )
 
 
 def _stray_note(column: TargetColumn, source: TableSource) -> str:

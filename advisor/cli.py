@@ -380,12 +380,21 @@ def profile(
     facts = analysis.profile.facts()
     advice = None
     snippet = None
+    columns = [(single, None, None) for single in analysis.columns]
     if ruleset is not None:
         from advisor.engine import advise
 
-        advice = advise(facts, ruleset, thresholds)
-        snippet = _snippet(advice, ruleset, framework, facts)
-    doc = build_report(analysis.profile, advice, snippet)
+        if analysis.columns:
+            columns = []
+            for single in analysis.columns:
+                single_facts = single.facts()
+                found = advise(single_facts, ruleset, thresholds)
+                columns.append((single, found,
+                                _snippet(found, ruleset, framework, single_facts)))
+        else:
+            advice = advise(facts, ruleset, thresholds)
+            snippet = _snippet(advice, ruleset, framework, facts)
+    doc = build_report(analysis.profile, advice, snippet, columns)
     emit(_render(doc, fmt, output is None and _is_tty(sys.stdout)), output, reads)
 
 

@@ -1,6 +1,6 @@
 """Assemble the versioned result document that every output format renders.
 
-The JSON form of this document is a public interface (schema_version 1, published in
+The JSON form of this document is a public interface (schema_version 2, published in
 ``advisor/schema/report.schema.json``): keys come in a fixed order and floats are rounded to ten
 significant digits, so the same input gives byte-identical output on every run.
 """
@@ -14,7 +14,9 @@ from advisor.engine import Advice, Avoidance, Recommendation
 from advisor.profile import Profile
 from advisor.render.common import clean
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2: several numeric target columns are profiled one by one, under ``columns`` (version 1
+mixed their statistics into one profile)."""
 
 
 def _recommendation(rec: Recommendation) -> dict[str, Any]:
@@ -42,12 +44,20 @@ def _avoidance(item: Avoidance) -> dict[str, Any]:
     }
 
 
+ColumnReport = tuple[Profile, Advice | None, dict[str, Any] | None]
+
+
 def build_report(
     profile: Profile,
     advice: Advice | None,
     snippet: dict[str, str] | None = None,
+    columns: list[ColumnReport] | None = None,
 ) -> dict[str, Any]:
-    """The document for ``profile`` and ``recommend``; ``advice`` None leaves the lists empty."""
+    """The document for ``profile`` and ``recommend``; ``advice`` None leaves the lists empty.
+
+    With ``columns`` (several numeric targets), each column's profile and advice is its own
+    section and the top level keeps only what they share.
+    """
     stats = dict(profile.stats)
     if profile.columns:
         stats["columns"] = profile.columns
@@ -57,6 +67,20 @@ def build_report(
         "dataset": profile.dataset or None,
         "target": profile.target,
         "target_reason": profile.target_reason or None,
+        **_section(profile, advice, snippet, stats),
+    }
+    if columns:
+        doc["columns"] = [
+            {"target": single.target[0], **_section(single, adv, snip, dict(single.stats))}
+            for single, adv, snip in columns
+        ]
+    return clean(doc)
+
+
+def _section(profile: Profile, advice: Advice | None, snippet: dict[str, str] | None,
+             stats: dict[str, Any]) -> dict[str, Any]:
+    """Task, traits, statistics and advice of one target (or of what several share)."""
+    out: dict[str, Any] = {
         "task": profile.task,
         "task_reason": profile.task_reason,
         "task_alternatives": [{"task": a.task, "reason": a.reason}
@@ -70,5 +94,5 @@ def build_report(
         "rules_fired": advice.fired if advice else [],
     }
     if snippet:
-        doc["snippet"] = snippet
-    return clean(doc)
+        out["snippet"] = snippet
+    return out

@@ -32,6 +32,9 @@ CASES = {
                              "cancer", "--exposure", "population", "--format", "json",
                              "--framework", "xgboost"],
     "ranking-recommend-markdown": ["recommend", "--task", "ranking", "--format", "markdown"],
+    "two-targets-table": ["profile", "sample_data/claims.csv", "--target", "n_claims,exposure"],
+    "two-targets-json": ["profile", "sample_data/claims.csv", "--target", "n_claims,exposure",
+                         "--format", "json"],
     "explain-markdown": ["explain", "REC021", "--format", "markdown"],
     "bad-target-error": ["profile", "sample_data/fraud.csv", "--target", "fraud"],
 }

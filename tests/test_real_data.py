@@ -65,11 +65,18 @@ def test_digits_ten_codes_are_classes_not_counts(tmp_path):
     assert profile.task == "multiclass" and profile.stats["n_classes"] == 10
 
 
-def test_linnerud_is_multi_output_regression(tmp_path):
+def test_linnerud_outputs_are_profiled_one_by_one(tmp_path):
     bunch = skd.load_linnerud(as_frame=True)
-    profile, advice = advice_for(tmp_path, bunch.frame, "Weight,Waist,Pulse")
-    assert profile.task == "regression" and profile.has("multi_output")
-    assert advice.losses
+    path = tmp_path / "data.csv"
+    bunch.frame.to_csv(path, index=False)
+    analysis = analyze(str(path), "Weight,Waist,Pulse", Thresholds())
+    assert analysis.profile.has("multi_output") and analysis.profile.stats["n_outputs"] == 3
+    columns = {c.target[0]: c for c in analysis.columns}
+    assert list(columns) == ["Weight", "Waist", "Pulse"]
+    for name, column in columns.items():
+        assert column.task == "regression", name
+        assert column.stats["max"] == bunch.frame[name].max()
+        assert advise(column.facts(), RULES).losses
 
 
 sm = pytest.importorskip("statsmodels.api")

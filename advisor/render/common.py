@@ -20,6 +20,13 @@ TABLE_FRAMEWORKS = tuple(f for f, fw in knowledge().frameworks.items() if fw.tab
 SINGULAR = {"Losses": "Loss", "Metrics": "Metric"}
 
 
+def column_docs(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each target column's section as a document of its own (several numeric targets), so
+    every renderer shows a column exactly as it shows a single target."""
+    shared = {k: v for k, v in doc.items() if k != "columns"}
+    return [{**shared, **column, "target": [column["target"]]} for column in doc["columns"]]
+
+
 def why(item: dict[str, Any]) -> list[str]:
     """A recommendation's rationale lines, then its consistency note (first metric only)."""
     return [*item["rationale"], *([f"Note: {item['note']}"] if item.get("note") else [])]

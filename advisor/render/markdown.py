@@ -7,12 +7,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from advisor.render.common import FRAMEWORK_LABELS, SINGULAR, cell, why
+from advisor.render.common import FRAMEWORK_LABELS, SINGULAR, cell, column_docs, why
 from advisor.render.visible import visible_tree
 
 
 def render_markdown(doc: dict[str, Any]) -> str:
     doc = visible_tree(doc, keep_layout=frozenset({"code"}))
+    if doc.get("columns"):
+        return "\n".join(_document(column) for column in column_docs(doc))
+    return _document(doc)
+
+
+def _document(doc: dict[str, Any]) -> str:
     lines: list[str] = []
     if doc.get("dataset"):
         data = doc["dataset"]

@@ -17,7 +17,13 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from advisor.render.common import FRAMEWORK_LABELS, SINGULAR, TABLE_FRAMEWORKS, why
+from advisor.render.common import (
+    FRAMEWORK_LABELS,
+    SINGULAR,
+    TABLE_FRAMEWORKS,
+    column_docs,
+    why,
+)
 from advisor.render.visible import visible_tree
 
 CONTEXT_LABELS = {"group": "Groups", "exposure": "Exposure", "censor": "Censoring"}
@@ -40,9 +46,18 @@ def to_text(renderables: list[Any], width: int, color: bool) -> str:
 
 def render_table(doc: dict[str, Any], width: int = 100, color: bool = False) -> str:
     doc = visible_tree(doc, keep_layout=frozenset({"code"}))
+    if doc.get("columns"):
+        parts: list[Any] = [_profile_panel(doc)]
+        for column in column_docs(doc):
+            parts += _sections(column, f"column {column['target'][0]}")
+        return to_text(parts, width, color)
+    return to_text(_sections(doc), width, color)
+
+
+def _sections(doc: dict[str, Any], title: str = "") -> list[Any]:
     parts: list[Any] = []
     if doc.get("dataset"):
-        parts.append(_profile_panel(doc))
+        parts.append(_profile_panel(doc, title))
     else:
         parts.append(_recommend_header(doc))
     if doc["losses"]:
@@ -59,10 +74,10 @@ def render_table(doc: dict[str, Any], width: int = 100, color: bool = False) -> 
             code.append(f"\n# {name}: {meaning}", style="dim")
         parts.append(Panel(code, title=Text(f"{label}: {s['loss']}"), title_align="left",
                            box=box.ROUNDED))
-    return to_text(parts, width, color)
+    return parts
 
 
-def _profile_panel(doc: dict[str, Any]) -> Panel:
+def _profile_panel(doc: dict[str, Any], title: str = "") -> Panel:
     data = doc["dataset"]
     stats = doc["profile"]
     grid = Table.grid(padding=(0, 2))
@@ -98,7 +113,8 @@ def _profile_panel(doc: dict[str, Any]) -> Panel:
     chart = _chart(doc)
     if chart is not None:
         body += [Text(""), chart]
-    return Panel(Group(*body), title="lossadvisor profile", title_align="left", box=box.ROUNDED)
+    heading = Text("lossadvisor profile" + (f": {title}" if title else ""))
+    return Panel(Group(*body), title=heading, title_align="left", box=box.ROUNDED)
 
 
 def _recommend_header(doc: dict[str, Any]) -> Panel:
