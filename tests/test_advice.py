@@ -234,6 +234,15 @@ def test_without_data_no_line_shows_a_missing_number(task):
         assert not [line for line in lines if "n/a" in line], (task, trait)
 
 
+def test_recommend_weighted_snippet_keeps_a_named_placeholder(cli):
+    result = cli(["recommend", "--task", "binary", "--trait", "imbalanced", "--trait",
+                  "severe_imbalance", "--framework", "pytorch", "-f", "json"])
+    doc = json.loads(result.stdout)
+    assert doc["snippet"]["code"] == (
+        "loss_fn = nn.BCEWithLogitsLoss(pos_weight=torch.tensor(POS_WEIGHT))")
+    assert "n/a" not in result.stdout
+
+
 def test_recommend_heavy_tailed_falls_back_to_text_and_named_placeholders(cli):
     result = cli(["recommend", "--task", "regression", "--trait", "heavy_tailed",
                   "--framework", "pytorch", "-f", "json"])
@@ -265,8 +274,10 @@ def test_rationale_reads_the_thresholds_in_force():
 
 
 def test_samples_keep_the_lead_pair_consistent():
+    tags = "tag_politics,tag_sports,tag_tech,tag_health,tag_science"
     for name, target in (("fraud", "is_fraud"), ("house_prices", "price"),
-                         ("claims", "n_claims"), ("species", "species"), ("ratings", "stars")):
+                         ("claims", "n_claims"), ("species", "species"), ("ratings", "stars"),
+                         ("article_tags", tags)):
         result = run(["profile", str(SAMPLES / f"{name}.csv"), "-t", target, "-f", "json"])
         doc = json.loads(result.stdout)
         loss = CATALOG.get("loss", doc["losses"][0]["id"])
