@@ -195,8 +195,10 @@ def _stray_note(column: TargetColumn, source: TableSource) -> str:
     """Name the tokens read as missing in a numeric column, and where the first one is."""
     shown = ", ".join(f"'{token}' ({count:,})" for token, count in list(column.strays.items())[:5])
     more = ", ..." if len(column.strays) > 5 else ""
-    where = ""
     if column.first_stray_row is not None:
-        where = f"; the first on {source.row_position(column.first_stray_row)}"
+        position: str | None = source.row_position(column.first_stray_row)
+    else:  # streamed: the pass counted the tokens but kept no rows
+        position = source.first_line_holding(column.name, set(column.strays))
+    where = f"; the first on {position}" if position else ""
     return (f"column '{column.name}': values that are not numbers read as missing: "
             f"{shown}{more}{where}")

@@ -350,7 +350,7 @@ class TableSource:
         read, parse, convert = self._options(wanted, None, max(len(sample), 1 << 16) + 1)
         try:
             table = pcsv.read_csv(
-                pa.BufferReader(sample), read_options=read, parse_options=parse,
+                pa.BufferReader(_owned(sample)), read_options=read, parse_options=parse,
                 convert_options=convert,
             )
         except pa.ArrowInvalid:
@@ -400,6 +400,19 @@ class TableSource:
             if seen == row:
                 return f"line {line}"
         return f"data row {row + 1}"
+
+    def first_line_holding(self, name: str, values: set[str]) -> str | None:
+        """'line N' of the first row whose ``name`` field (trimmed) is one of ``values``: one
+        scan that stops there, for naming a stray value the streamed pass only counted."""
+        if self.format == "parquet":
+            return None
+        index, header = self.columns.index(name), self._header_rows
+        for line, record in self._records():
+            if header:
+                header -= bool(record)
+            elif len(record) > index and record[index].strip() in values:
+                return f"line {line}"
+        return None
 
     def _find_ragged_row(self) -> tuple[int, int, int]:
         """Locate the first row whose field count differs from the header (error path only)."""
@@ -477,6 +490,17 @@ def _latin1_to_utf8(column):
         [validity, _arrow_owned(new_offsets.astype(np.int32)), _arrow_owned(out)],
         null_count=column.null_count, offset=start,
     )
+
+
+def _owned(data: bytes) -> pa.Buffer:
+    """``data`` copied into memory Arrow owns: a buffer over a Python bytes object is freed by
+    whichever pyarrow thread drops it last, which then needs the interpreter (see the module
+    doc)."""
+    import pyarrow as pa
+
+    sink = pa.BufferOutputStream()
+    sink.write(data)
+    return sink.getvalue()
 
 
 def _arrow_owned(array):
