@@ -69,18 +69,20 @@ def analyze(
     task: str | None = None,
     stdin: BinaryIO | None = None,
     stream: bool | None = None,
-    progress: Callable[[TableSource], Callable[[int], None] | None] | None = None,
+    progress: Callable[[TableSource | None], Callable[[int], None] | None] | None = None,
     context: ContextRequest | None = None,
     notice_context: bool = False,
 ) -> Analysis:
     """Profile the target of the table at ``path`` (``-`` for stdin).
 
     ``stream`` None decides from the file's estimated size and the available memory;
-    ``progress`` may attach a byte counter to the opened source (the CLI's progress bar);
+    ``progress`` may attach a byte counter to the opened source (the CLI's progress bar;
+    called with None for stdin, whose bytes are counted as they arrive);
     ``context`` names a group, exposure or event-indicator column read beside the target;
     ``notice_context`` adds a note for a column that looks like one when none was named.
     """
-    source = open_table(path, stdin=stdin)
+    on_stdin = progress(None) if progress is not None and path == "-" else None
+    source = open_table(path, stdin=stdin, progress=on_stdin)
     if progress is not None:
         source.progress = progress(source)
     choice = choose_target(source.columns, target, source.path)

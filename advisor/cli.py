@@ -67,16 +67,39 @@ app = typer.Typer(
     cls=_Group,
     help="Recommends the losses and metrics that fit a dataset's target, with the evidence.",
     no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
 
 
-class Format(str, Enum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
+FORMAT_ALIASES = {"table": "text"}
+"""Old names still accepted, so CI scripts written for them keep working."""
+REPORT_FORMATS = ("text", "json", "markdown", "html")
+DOC_FORMATS = ("text", "json", "markdown")
+LINT_FORMATS = ("text", "json", "github", "sarif", "markdown")
+
+
+def _format_option(choices: tuple[str, ...], default: str | None, help_text: str) -> Any:
+    """``--format``/``-f`` with one name for the human format (``text``) in every command."""
+
+    def check(value: str | None) -> str | None:
+        if value is None:
+            return None
+        name = FORMAT_ALIASES.get(value.lower(), value.lower())
+        if name not in choices:
+            raise typer.BadParameter(f"'{value}' is not one of {', '.join(choices)}")
+        return name
+
+    return typer.Option("--format", "-f", callback=check, metavar=f"[{'|'.join(choices)}]",
+                        show_default=default is not None, help=help_text)
+
+
+class Color(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
 
 
 Framework = Enum(  # type: ignore[misc]
@@ -93,14 +116,26 @@ def _version(value: bool) -> None:
 @app.callback()
 def _main(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True,
+        bool, typer.Option("--version", "-V", callback=_version, is_eager=True,
                            help="Print the version and exit.")
     ] = False,
 ) -> None:
     """Recommends the losses and metrics that fit a dataset's target, with the evidence."""
+    _VERBOSITY["level"] = 1
 
 
 # -- shared helpers ------------------------------------------------------------------------
+_VERBOSITY = {"level": 1}
+"""0 with --quiet (results only), 1 by default (notes), 2 with --verbose (also what was read,
+which rules were loaded and how long each step took)."""
+
+
+def _set_verbosity(quiet: bool, verbose: bool) -> None:
+    if quiet and verbose:
+        raise InputError("--quiet and --verbose contradict each other", None, "pass one")
+    _VERBOSITY["level"] = 0 if quiet else 2 if verbose else 1
+
+
 def say(message: str) -> None:
     """Every line lossadvisor writes to stderr: it quotes input, so control characters in it
     are made visible here, once, instead of reaching the terminal."""
@@ -110,7 +145,37 @@ def say(message: str) -> None:
 
 
 def note(message: str) -> None:
-    say(f"lossadvisor: {message}")
+    """A note on stderr (the guessed target, a fallback encoding); silent with --quiet."""
+    if _VERBOSITY["level"] >= 1:
+        say(f"lossadvisor: {message}")
+
+
+def detail(message: str) -> None:
+    """What only --verbose shows."""
+    if _VERBOSITY["level"] >= 2:
+        say(f"lossadvisor: {message}")
+
+
+def color_mode(choice: Color, to_file: bool) -> str:
+    """``never``, ``always`` or ``env`` (styled, with NO_COLOR honoured), as rich decides.
+
+    ``--color always|never`` wins over the environment; ``auto`` follows rich: NO_COLOR removes
+    colour, FORCE_COLOR (non-empty) styles output that is not a terminal, and otherwise only a
+    terminal gets styles. A file named with --output never gets escape codes under ``auto``.
+    """
+    if choice is not Color.auto:
+        return choice.value
+    if to_file:
+        return "never"
+    forced = os.environ.get("FORCE_COLOR")
+    if forced is not None:
+        return "env" if forced != "" else "never"
+    return "env" if _is_tty(sys.stdout) else "never"
+
+
+def terminal_width() -> int:
+    """The real width: $COLUMNS, else the terminal's, else 100 (a pipe or a file)."""
+    return max(shutil.get_terminal_size((100, 24)).columns, 40)
 
 
 def _is_tty(stream: Any) -> bool:
@@ -164,7 +229,9 @@ def rule_files(rules: list[Path] | None) -> list[Path]:
     from advisor.resources import builtin_rules_dir
 
     folders = [builtin_rules_dir(), *(rules or [])]
-    return [path for folder in folders if folder.is_dir() for path in sorted(folder.iterdir())
+    return [path for folder in folders
+            for path in ([folder] if folder.is_file() else
+                         sorted(folder.iterdir()) if folder.is_dir() else [])
             if path.is_file()]
 
 
@@ -217,13 +284,13 @@ def _progress_bar():
     Yields a factory the reader calls with the opened source; rich is imported only once the
     delay has passed, so short runs and pipes pay nothing.
     """
-    if not _is_tty(sys.stderr):
+    if not _is_tty(sys.stderr) or _VERBOSITY["level"] == 0:
         yield None
         return
     state: dict[str, Any] = {}
 
     def factory(source):
-        total = source.total_bytes()
+        total = source.total_bytes() if source is not None else None  # stdin: no total
         start = time.monotonic()
 
         def report(done: int) -> None:
@@ -255,25 +322,38 @@ def _progress_bar():
             state["bar"].stop()
 
 
-def _render(doc: dict[str, Any], fmt: Format, to_terminal: bool) -> str:
-    if fmt is Format.json:
+def _render(doc: dict[str, Any], fmt: str, color: str, show_all: bool) -> str:
+    if fmt == "json":
         from advisor.render.json import render_json
 
         return render_json(doc)
-    if fmt is Format.markdown:
+    if fmt == "markdown":
         from advisor.render.markdown import render_markdown
 
         return render_markdown(doc)
+    if fmt == "html":
+        from advisor.render.html import render_html
+
+        return render_html(doc)
     from advisor.render.table import render_table
 
-    width = shutil.get_terminal_size((100, 24)).columns if to_terminal else 100
-    return render_table(doc, width=max(width, 60), color=to_terminal)
+    return render_table(doc, width=terminal_width(), color=color,
+                        limit=None if show_all else TOP)
+
+
+TOP = 5
+"""Losses and metrics the terminal view shows before ``--all``."""
 
 
 def _load_ruleset(rules: list[Path] | None):
     from advisor.ruleset import load_rules
 
-    return load_rules(rules or [])
+    started = time.perf_counter()
+    ruleset = load_rules(rules or [])
+    user = sum(not r.builtin for r in ruleset.rules)
+    detail(f"{len(ruleset.rules)} rules loaded ({user} from --rules) in "
+           f"{time.perf_counter() - started:.2f} s")
+    return ruleset
 
 
 def _snippet(advice, ruleset, framework: Framework | None, facts) -> dict[str, str] | None:
@@ -289,6 +369,9 @@ def _snippet(advice, ruleset, framework: Framework | None, facts) -> dict[str, s
     if advice.losses and loss != advice.losses[0].id:
         note(f"the top loss ({advice.losses[0].id}) has no {framework.value} snippet; "
              f"showing {loss}")
+    from advisor.snippets import with_imports
+
+    code = with_imports(code, knowledge().frameworks[framework.value].imports)
     out: dict[str, Any] = {"framework": framework.value, "loss": loss, "code": code}
     if holes:
         from advisor.vocabulary import STATISTICS
@@ -299,15 +382,33 @@ def _snippet(advice, ruleset, framework: Framework | None, facts) -> dict[str, s
     return out
 
 
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+ReportFormatOption = Annotated[str, _format_option(
+    REPORT_FORMATS, "text", "Output format: text for terminals, json, markdown for pull "
+    "requests, html for one self-contained page.")]
+DocFormatOption = Annotated[str, _format_option(DOC_FORMATS, "text", "Output format.")]
+ColorOption = Annotated[
+    Color, typer.Option("--color", help="Colour the text format: auto follows the terminal, "
+                        "NO_COLOR and FORCE_COLOR.")
+]
+QuietOption = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Results only: no notes or progress on stderr.")
+]
+VerboseOption = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Also say what was read and loaded, and how "
+                       "long it took.")
+]
+AllOption = Annotated[
+    bool, typer.Option("--all", help="Show every ranked loss and metric, not the top "
+                       f"{TOP}.")
+]
 OutputOption = Annotated[
     Path | None,
     typer.Option("--output", "-o", help="Write the result to this file (only after success)."),
 ]
 RulesOption = Annotated[
     list[Path] | None,
-    typer.Option("--rules", help="A folder of extra rule files; a rule with a built-in id "
-                 "replaces it. Repeatable."),
+    typer.Option("--rules", help="A rule file or a folder of them; a rule with a built-in "
+                 "id replaces it. Repeatable."),
 ]
 FrameworkOption = Annotated[
     Framework | None,
@@ -346,10 +447,14 @@ def profile(
         typer.Option("--censor", metavar="COL", help="Event indicator (1 = event, 0 = "
                      "censored): the target is a duration (task survival)."),
     ] = None,
-    fmt: FormatOption = Format.table,
+    fmt: ReportFormatOption = "text",
     output: OutputOption = None,
     framework: FrameworkOption = None,
     rules: RulesOption = None,
+    show_all: AllOption = False,
+    color: ColorOption = Color.auto,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
     no_advice: Annotated[
         bool, typer.Option("--no-advice", help="Profile only; skip the rule engine.")
     ] = False,
@@ -366,15 +471,18 @@ def profile(
     from advisor.thresholds import DEFAULT_THRESHOLDS
     from advisor.toolconfig import find_tool_config
 
+    _set_verbosity(quiet, verbose)
     config = find_tool_config(Path.cwd())
     reads = [path, *([config.path] if config else []), *([] if no_advice else rule_files(rules))]
     check_output(output, reads)
     thresholds = config.thresholds if config else DEFAULT_THRESHOLDS
     ruleset = None if no_advice else _load_ruleset(rules)  # bad rules fail before reading data
+    started = time.perf_counter()
     with _progress_bar() as progress:
         analysis = analyze(path, target, thresholds, task=task, stream=stream,
                            progress=progress, context=ContextRequest(group, exposure, censor),
                            notice_context=True)
+    detail(f"read and profiled {path} in {time.perf_counter() - started:.2f} s")
     for message in analysis.notes:
         note(message)
     facts = analysis.profile.facts()
@@ -393,9 +501,10 @@ def profile(
                                 _snippet(found, ruleset, framework, single_facts)))
         else:
             advice = advise(facts, ruleset, thresholds)
+            detail(f"rules fired: {', '.join(advice.fired) or 'none'}")
             snippet = _snippet(advice, ruleset, framework, facts)
     doc = build_report(analysis.profile, advice, snippet, columns)
-    emit(_render(doc, fmt, output is None and _is_tty(sys.stdout)), output, reads)
+    emit(_render(doc, fmt, color_mode(color, output is not None), show_all), output, reads)
 
 
 @app.command()
@@ -408,10 +517,14 @@ def recommend(
         typer.Option("--trait", help="A trait the data has (imbalanced, heavy_tailed, ...). "
                      "Repeatable."),
     ] = None,
-    fmt: FormatOption = Format.table,
+    fmt: ReportFormatOption = "text",
     output: OutputOption = None,
     framework: FrameworkOption = None,
     rules: RulesOption = None,
+    show_all: AllOption = False,
+    color: ColorOption = Color.auto,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Recommend losses and metrics without data: for tasks a CSV cannot show."""
     from advisor.engine import advise
@@ -422,6 +535,7 @@ def recommend(
     from advisor.toolconfig import find_tool_config
     from advisor.vocabulary import ALL_TASKS, TRAITS
 
+    _set_verbosity(quiet, verbose)
     config = find_tool_config(Path.cwd())
     reads = [*([config.path] if config else []), *rule_files(rules)]
     check_output(output, reads)
@@ -439,7 +553,7 @@ def recommend(
     facts = prof.facts()
     advice = advise(facts, ruleset, config.thresholds if config else DEFAULT_THRESHOLDS)
     doc = build_report(prof, advice, _snippet(advice, ruleset, framework, facts))
-    emit(_render(doc, fmt, output is None and _is_tty(sys.stdout)), output, reads)
+    emit(_render(doc, fmt, color_mode(color, output is not None), show_all), output, reads)
 
 
 class RuleKind(str, Enum):
@@ -449,20 +563,21 @@ class RuleKind(str, Enum):
 
 @app.command("rules")
 def list_rules(
-    fmt: FormatOption = Format.table,
+    fmt: DocFormatOption = "text",
     kind: Annotated[
         RuleKind | None, typer.Option("--kind", help="Only recommendation or lint rules.")
     ] = None,
     rules: RulesOption = None,
     output: OutputOption = None,
+    color: ColorOption = Color.auto,
 ) -> None:
     """List every rule: id, name, kind and summary."""
     from advisor.render.rules import render_rule_list
 
     check_output(output, rule_files(rules))
     ruleset = _load_ruleset(rules)
-    emit(render_rule_list(ruleset, fmt.value, kind.value if kind else None), output,
-         rule_files(rules))
+    emit(render_rule_list(ruleset, fmt, kind.value if kind else None, terminal_width(),
+                          color_mode(color, output is not None)), output, rule_files(rules))
 
 
 @app.command()
@@ -473,9 +588,10 @@ def explain(
     all_rules: Annotated[
         bool, typer.Option("--all", help="Every rule: the full reference (docs/rules.md).")
     ] = False,
-    fmt: FormatOption = Format.table,
+    fmt: DocFormatOption = "text",
     rules: RulesOption = None,
     output: OutputOption = None,
+    color: ColorOption = Color.auto,
 ) -> None:
     """Show one rule's documentation, condition, effects and examples."""
     from advisor.errors import did_you_mean
@@ -484,11 +600,13 @@ def explain(
     reads = rule_files(rules)
     check_output(output, reads)
     ruleset = _load_ruleset(rules)
+    width, mode = terminal_width(), color_mode(color, output is not None)
     if all_rules:
-        if fmt is Format.markdown:
+        if fmt == "markdown":
             emit(rules_reference_markdown(ruleset), output, reads)
         else:
-            emit("".join(render_rule(r, fmt.value) for r in ruleset.rules), output, reads)
+            emit("".join(render_rule(r, fmt, width, mode) for r in ruleset.rules), output,
+                 reads)
         return
     if rule_id is None:
         raise InputError("name a rule, or pass --all", None, "`lossadvisor rules` lists them")
@@ -497,24 +615,17 @@ def explain(
         ids = [r.id for r in ruleset.rules]
         raise InputError(f"no rule '{rule_id}'{did_you_mean(rule_id, ids)}", None,
                          "`lossadvisor rules` lists them")
-    emit(render_rule(rule, fmt.value), output, reads)
+    emit(render_rule(rule, fmt, width, mode), output, reads)
 
 
 @app.command()
-def traits(fmt: FormatOption = Format.table) -> None:
+def traits(fmt: DocFormatOption = "text", color: ColorOption = Color.auto) -> None:
     """List the traits and statistics rules can use, and the thresholds behind the traits."""
     from advisor.render.rules import render_vocabulary
     from advisor.toolconfig import load_thresholds
 
-    emit(render_vocabulary(load_thresholds(Path.cwd()), fmt.value), None)
-
-
-class LintFormat(str, Enum):
-    text = "text"
-    json = "json"
-    github = "github"
-    sarif = "sarif"
-    markdown = "markdown"
+    emit(render_vocabulary(load_thresholds(Path.cwd()), fmt, terminal_width(),
+                           color_mode(color, False)), None)
 
 
 class Severity(str, Enum):
@@ -538,11 +649,9 @@ def lint(
     target: Annotated[
         str | None, typer.Option("--target", "-t", help="Target column(s) in --data.")
     ] = None,
-    fmt: Annotated[
-        LintFormat | None,
-        typer.Option("--format", "-f", help="Output format (github is chosen automatically "
-                     "inside GitHub Actions)."),
-    ] = None,
+    fmt: Annotated[str | None, _format_option(
+        LINT_FORMATS, None, "Output format (default text; github is chosen automatically "
+        "inside GitHub Actions).")] = None,
     fail_on: Annotated[
         Severity, typer.Option("--fail-on", help="Exit 1 on findings at or above this severity.")
     ] = Severity.warning,
@@ -552,6 +661,8 @@ def lint(
     ] = None,
     rules: RulesOption = None,
     output: OutputOption = None,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Check the losses and metrics in ML configs against the data and each other."""
     from advisor.lint.check import lint_paths, severity_at_least
@@ -559,6 +670,7 @@ def lint(
     from advisor.thresholds import DEFAULT_THRESHOLDS
     from advisor.toolconfig import find_tool_config
 
+    _set_verbosity(quiet, verbose)
     project = find_tool_config(Path.cwd())
     if not paths:
         if project is None:
@@ -574,14 +686,15 @@ def lint(
                                *([data] if data else []), *rule_files(rules)]
     check_output(output, reads)
     if fmt is None:
-        fmt = LintFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else LintFormat.text
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     ruleset = _load_ruleset(rules)
     result = lint_paths(list(paths), ruleset, data, target, project.ignore if project else [],
                         project.thresholds if project else DEFAULT_THRESHOLDS, dialect)
     for message in result.notes:
         note(message)
-    emit(RENDERERS[fmt.value](result, ruleset), output, [*reads, *result.data_files])
-    say(summary_line(result))
+    emit(RENDERERS[fmt](result, ruleset), output, [*reads, *result.data_files])
+    if _VERBOSITY["level"]:
+        say(summary_line(result))
     if any(severity_at_least(f.severity, fail_on.value) for f in result.findings):
         raise typer.Exit(EXIT_FINDINGS)
 

@@ -34,7 +34,10 @@ class InputError(Exception):
             parts.append(f"{self.where}: ")
         parts.append(self.what)
         if self.hint:
-            parts.append(f"; {self.hint}")
+            if self.what.endswith("?"):  # no "?;" after "did you mean 'x'?"
+                parts.append(f" {self.hint}")
+            else:
+                parts.append(f"; {self.hint}")
         text = "".join(parts).replace("\n", " ")
         # Whatever else str.splitlines() breaks on (a CR in a column name) is shown escaped.
         return text.translate(_LINE_BREAKS)
@@ -57,12 +60,18 @@ class ProblemList(InputError):
 
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...] | set[str]) -> str:
-    """A ' (did you mean 'x'?)' suffix, or '' when nothing is close enough to help."""
+    """A "; did you mean 'x'?" suffix, or '' when nothing is close enough to help."""
+    match = closest(word, choices)
+    return f"; did you mean '{match}'?" if match else ""
+
+
+def closest(word: str, choices: list[str] | tuple[str, ...] | set[str]) -> str | None:
+    """The choice a typo most likely meant (case-insensitive), or None."""
     import difflib
 
     lowered = {c.lower(): c for c in choices}
     match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
-    return f" (did you mean '{lowered[match[0]]}'?)" if match else ""
+    return lowered[match[0]] if match else None
 
 
 def kind_of(value: object) -> str:

@@ -27,6 +27,7 @@ class Framework:
     lint_only: bool
     modules: tuple[str, ...]
     keys: tuple[str, ...]
+    imports: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ def _build(data: Any) -> Knowledge:
             lint_only=bool(raw.get("lint_only", False)),
             modules=tuple(str(m) for m in raw.get("modules", ())),
             keys=tuple(str(k) for k in raw.get("keys", ())),
+            imports={str(k): str(v) for k, v in (raw.get("imports") or {}).items()},
         )
         for fid, raw in data["frameworks"].items()
     }

@@ -557,14 +557,20 @@ def _show_delim(delimiter: str | None) -> str:
     return {"\t": "(tab)", None: "','"}.get(delimiter, f"'{delimiter}'")
 
 
-def open_table(path: str, stdin: io.BufferedReader | None = None) -> TableSource:
+STDIN_BLOCK = 1 << 20
+
+
+def open_table(path: str, stdin: io.BufferedReader | None = None,
+               progress: Callable[[int], None] | None = None) -> TableSource:
     """Open ``path`` (or ``-`` for stdin), detect its format and read its header.
+
+    stdin is read whole here, in blocks, telling ``progress`` the bytes read so far.
 
     Raises :class:`InputError` for anything that is not a readable, non-empty table.
     """
     buffer: pa.Buffer | None = None
     if path == "-":
-        buffer = _read_stdin(stdin if stdin is not None else sys.stdin.buffer)
+        buffer = _read_stdin(stdin if stdin is not None else sys.stdin.buffer, progress)
         head = buffer.to_pybytes()[:8] if buffer.size else b""
         display = "<stdin>"
     else:
@@ -597,13 +603,18 @@ def open_table(path: str, stdin: io.BufferedReader | None = None) -> TableSource
     return source
 
 
-def _read_stdin(stream: Any) -> pa.Buffer:
-    """All of stdin in a buffer Arrow owns (a Python bytes object must not reach pyarrow)."""
+def _read_stdin(stream: Any, progress: Callable[[int], None] | None = None) -> pa.Buffer:
+    """All of stdin in a buffer Arrow owns (a Python bytes object must not reach pyarrow),
+    telling ``progress`` the bytes read so far."""
     import pyarrow as pa
 
     sink = pa.BufferOutputStream()
-    while chunk := stream.read(1 << 20):
+    done = 0
+    while chunk := stream.read(STDIN_BLOCK):
         sink.write(chunk)
+        done += len(chunk)
+        if progress is not None:
+            progress(done)
     return sink.getvalue()
 
 

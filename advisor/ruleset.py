@@ -159,8 +159,9 @@ def load_rules(extra_dirs: list[Path] | None = None, catalog: Catalog | None = N
     problems: list[str] = []
     rules = _load_dir(builtin_rules_dir(), catalog, problems, builtin=True)
     for folder in extra_dirs or []:
-        if not folder.is_dir():
-            raise InputError("is not a folder of rule files", str(folder), "pass --rules DIR")
+        if not (folder.is_dir() or folder.is_file()):
+            raise InputError("is not a folder or a .yaml rule file", str(folder),
+                             "pass --rules FILE.yaml or --rules DIR")
         user = _load_dir(folder, catalog, problems, builtin=False)
         replaced = {r.id for r in user}
         rules = [r for r in rules if r.id not in replaced or not r.builtin] + user
@@ -177,7 +178,8 @@ def load_rules(extra_dirs: list[Path] | None = None, catalog: Catalog | None = N
 
 
 def _load_dir(folder: Path, catalog: Catalog, problems: list[str], builtin: bool) -> list[Rule]:
-    files = sorted(p for p in folder.glob("*.y*ml") if p.name not in DATA_FILES)
+    files = [folder] if folder.is_file() else sorted(
+        p for p in folder.glob("*.y*ml") if p.name not in DATA_FILES)
     if not files and not builtin:
         raise InputError("has no .yaml rule files", str(folder))
     rules: list[Rule] = []

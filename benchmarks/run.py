@@ -73,25 +73,6 @@ def run_case(path: Path, target: str, repeat: int) -> dict:
     return {name: (statistics.median(times[name]), max(memory[name])) for name in times}
 
 
-def startup(repeat: int) -> list[tuple[str, float]]:
-    lint_config = HERE.parent / "tests" / "fixtures" / "lint" / "keras_logits_bad.json"
-    commands = {
-        "lossadvisor --help": [*lossadvisor(), "--help"],
-        "lossadvisor rules": [*lossadvisor(), "rules"],
-        "lossadvisor lint (no data)": [*lossadvisor(), "lint", str(lint_config)],
-    }
-    out = []
-    for label, argv in commands.items():
-        subprocess.run(argv, capture_output=True)
-        walls = []
-        for _ in range(repeat):
-            start = time.perf_counter()
-            subprocess.run(argv, capture_output=True)
-            walls.append(time.perf_counter() - start)
-        out.append((label, statistics.median(walls)))
-    return out
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="*", default=[1_000_000, 3_000_000,
@@ -145,10 +126,9 @@ def main() -> None:
             peak = max(r[1] for r in runs)
             print(f"  {target:<12} {wall:>6.2f}s  peak {peak:>5.0f} MB")
     print()
-    for label, wall in startup(args.repeat):
-        ok = wall <= 0.25
-        failures += not ok
-        print(f"{label:<34} {wall:>6.3f}s  (budget 0.25 s)  {'yes' if ok else 'NO'}")
+    from startup import report, startup  # benchmarks/startup.py: same run, typer baseline
+
+    failures += report(startup(args.repeat))
     sys.exit(1 if failures else 0)
 
 

@@ -43,3 +43,12 @@ def cli():
 def _private_rule_cache(tmp_path_factory, monkeypatch):
     """Keep the parsed-rules cache of the test run out of the user's cache folder."""
     monkeypatch.setenv("LOSSADVISOR_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
+@pytest.fixture(autouse=True)
+def _plain_100_column_terminal(monkeypatch):
+    """Outputs follow $COLUMNS, NO_COLOR and FORCE_COLOR; pin them so the terminal that runs
+    pytest cannot change a transcript. Tests about those variables set them themselves."""
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)

@@ -250,6 +250,7 @@ def test_recommend_heavy_tailed_falls_back_to_text_and_named_placeholders(cli):
     doc = json.loads(result.stdout)
     assert "n/a" not in result.stdout
     assert doc["snippet"]["code"] == (
+        "from torch import nn\n\n"
         "loss_fn = nn.HuberLoss(delta=HUBER_DELTA)  # delta ~ 1.345 robust sigma (MAD-based)")
     assert doc["snippet"]["placeholders"] == {
         "HUBER_DELTA": "A data-scaled Huber delta: 1.345 x robust sigma (1.4826 MAD)."}

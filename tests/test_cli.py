@@ -109,7 +109,8 @@ def test_output_never_overwrites_the_input(tmp_path):
 def test_formats_and_framework_snippet():
     result = run(["profile", FRAUD, "-t", "is_fraud", "--framework", "pytorch", "-f", "json"])
     doc = json.loads(result.stdout)
-    assert doc["snippet"]["code"].startswith("loss_fn = nn.BCEWithLogitsLoss(pos_weight=torch")
+    assert doc["snippet"]["code"].startswith("import torch\nfrom torch import nn\n\n"
+                                             "loss_fn = nn.BCEWithLogitsLoss(pos_weight=torch")
     assert doc["snippet"]["loss"] == "weighted_bce"
     md = run(["profile", FRAUD, "-t", "is_fraud", "-f", "markdown"]).stdout
     assert md.startswith("# lossadvisor: is_fraud") and "## Avoid" in md

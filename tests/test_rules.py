@@ -94,17 +94,17 @@ def test_broken_rule_file_reports_every_problem_with_lines(tmp_path: Path):
     text = "\n".join(problems)
     path = str(folder / "bad.yaml")
     expected = [
-        (4, "unknown key 'sumary' (did you mean 'summary'?)"),
-        (9, "unknown fact 'skewnes' (did you mean 'skewness'?)"),
+        (4, "unknown key 'sumary'; did you mean 'summary'?"),
+        (9, "unknown fact 'skewnes'; did you mean 'skewness'?"),
         (10, "unknown operator 'equals'"),
-        (11, "unknown trait 'heavy_tail' (did you mean 'heavy_tailed'?)"),
-        (13, "unknown loss 'hubber' (did you mean 'huber'?)"),
+        (11, "unknown trait 'heavy_tail'; did you mean 'heavy_tailed'?"),
+        (13, "unknown loss 'hubber'; did you mean 'huber'?"),
         (14, "weight must be a number"),
         (15, "avoid needs kind: loss or kind: metric"),
         (16, "unknown fact '{skewnes}'"),
         (16, "'{mean:.2q}'"),
         (17, "examples need at least one case that fires and one that does not"),
-        (24, "unknown task 'regresion' (did you mean 'regression'?)"),
+        (24, "unknown task 'regresion'; did you mean 'regression'?"),
         (26, "malformed rationale template"),
     ]
     for line, fragment in expected:

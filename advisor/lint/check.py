@@ -16,8 +16,8 @@ from typing import Any
 from advisor import template
 from advisor.catalog import Catalog, normalize_name
 from advisor.conditions import referenced_facts
-from advisor.errors import InputError, did_you_mean
-from advisor.lint.locate import suppressions
+from advisor.errors import InputError, closest, did_you_mean
+from advisor.lint.locate import bare_ignores, suppressions
 from advisor.lint.model import ModelConfig, Setting
 from advisor.lint.settings import framework_of_class
 from advisor.ruleset import Rule, RuleSet
@@ -151,15 +151,15 @@ def unknown_name_facts(model: ModelConfig, catalog: Catalog) -> dict[str, Any]:
             continue
         if "." in name.strip(".") and framework_of_class(name) is None:
             continue  # src.modules.losses.MyLoss: the project's own
-        hint = did_you_mean(name, catalog.known_spellings(kind)) if len(name) <= 60 else ""
+        hint = closest(name, catalog.known_spellings(kind)) if len(name) <= 60 else None
         if hint:
             near.append(name)
-            hints.append(hint)
+            hints.append(f"'{hint}'")
         else:
             bare.append(name)
     return {
         "unknown_names": near[:MAX_NAMED] or None,
-        "unknown_hint": "".join(hints[:MAX_NAMED]),
+        "unknown_hint": f"; did you mean {', '.join(hints[:MAX_NAMED])}?" if hints else "",
         "unrecognized_names": bare[:MAX_NAMED] or None,
     }
 
@@ -201,6 +201,11 @@ def lint_model(
     facts["task"] = task
     facts.update(config_facts(model, ruleset.catalog, task))
     comments = suppressions(model.lines)
+    for number in bare_ignores(model.lines):
+        message = (f"{model.path}:{number}: '# lossadvisor: ignore' names no rule, so it "
+                   "suppresses nothing; write ignore[LNT103] with the rule ids")
+        if message not in result.notes:
+            result.notes.append(message)
     ignored = {r.upper() for r in [*model.ignore, *extra_ignore]}
     for rule in ruleset.of_kind("lint"):
         needs = requirements(rule)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 _IGNORE = re.compile(r"lossadvisor:\s*ignore\[([^\]]*)\]\s*(.*)$")
+_BARE_IGNORE = re.compile(r"lossadvisor:\s*ignore(?!\s*\[)")
 
 
 def toml_key_positions(text: str) -> dict[tuple[str, ...], tuple[int, int]]:
@@ -51,6 +52,12 @@ def suppressions(lines: list[str]) -> dict[int, tuple[set[str], str]]:
             rules = {r.strip().upper() for r in match.group(1).split(",") if r.strip()}
             found[number] = (rules, match.group(2).strip())
     return found
+
+
+def bare_ignores(lines: list[str]) -> list[int]:
+    """Lines with ``# lossadvisor: ignore`` and no rule ids: it suppresses nothing, and saying
+    so beats a silence that looks like it worked."""
+    return [n for n, line in enumerate(lines, start=1) if _BARE_IGNORE.search(line)]
 
 
 def split_items(lines: list[str], start: tuple[int, int], text: str, limit: int

@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from rich import box
+from rich.console import Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -49,7 +50,13 @@ def rule_dict(rule: Rule) -> dict[str, Any]:
     return doc
 
 
-def render_rule_list(ruleset: RuleSet, fmt: str, kind: str | None = None) -> str:
+SUMMARY_MIN = 36
+"""Narrowest summary column worth a table; below it each rule is a name line plus prose."""
+
+
+def render_rule_list(ruleset: RuleSet, fmt: str, kind: str | None = None, width: int = 100,
+                     color: str = "never") -> str:
+    """Every rule; names are never truncated or split, because users type them."""
     rules = [r for r in ruleset.rules if kind is None or r.kind == kind]
     if fmt == "json":
         items = [{"id": r.id, "name": r.name, "kind": r.kind, "severity": r.severity,
@@ -58,15 +65,25 @@ def render_rule_list(ruleset: RuleSet, fmt: str, kind: str | None = None) -> str
     rules = [shown(r) for r in rules]
     if fmt == "markdown":
         return rules_table_markdown(rules)
-    table = Table(box=box.SIMPLE_HEAVY, expand=True)
-    table.add_column("Id", no_wrap=True, style="bold")
-    table.add_column("Name", ratio=2)
-    table.add_column("Kind", no_wrap=True)
-    table.add_column("Summary", ratio=5)
-    for r in rules:
-        kind = r.kind if r.kind == "recommend" else f"lint ({r.severity})"
-        table.add_row(r.id, Text(r.name), kind, Text(r.summary))
-    return to_text([table], 110, False)
+    kinds = [r.kind if r.kind == "recommend" else f"lint ({r.severity})" for r in rules]
+    fixed = max((len(r.name) for r in rules), default=0) + max(map(len, kinds), default=0) + 16
+    if width - fixed >= SUMMARY_MIN:
+        table = Table(box=box.SIMPLE_HEAVY, expand=True)
+        table.add_column("Id", no_wrap=True, style="bold")
+        table.add_column("Name", no_wrap=True, style="cyan")
+        table.add_column("Kind", no_wrap=True)
+        table.add_column("Summary", ratio=1)
+        for r, label in zip(rules, kinds, strict=True):
+            table.add_row(r.id, Text(r.name), label, Text(r.summary))
+        return to_text([table], width, color)
+    stacked = Table.grid(padding=(0, 2), expand=True)
+    stacked.add_column(no_wrap=True, style="bold")
+    stacked.add_column(ratio=1)
+    for r, label in zip(rules, kinds, strict=True):
+        head = Text(r.name, style="cyan")
+        head.append(f"  {label}", style="dim")
+        stacked.add_row(r.id, Group(head, Text(r.summary)))
+    return to_text([stacked], width, color)
 
 
 def rules_table_markdown(rules: list[Rule]) -> str:
@@ -98,7 +115,7 @@ def rules_reference_markdown(ruleset: RuleSet) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_rule(rule: Rule, fmt: str) -> str:
+def render_rule(rule: Rule, fmt: str, width: int = 100, color: str = "never") -> str:
     if fmt == "json":
         return dump_json(rule_dict(rule))
     rule = shown(rule)
@@ -133,10 +150,10 @@ def render_rule(rule: Rule, fmt: str) -> str:
     source = "" if rule.builtin else f" (from {rule.source})"
     panel = Panel(grid, title=Text(f"{rule.id} {rule.name}{source}"), title_align="left",
                   box=box.ROUNDED)
-    return to_text([panel], 110, False)
+    return to_text([panel], width, color)
 
 
-def render_vocabulary(thresholds: Any, fmt: str) -> str:
+def render_vocabulary(thresholds: Any, fmt: str, width: int = 100, color: str = "never") -> str:
     from dataclasses import asdict
 
     from advisor.vocabulary import STATISTICS, TRAITS
@@ -169,4 +186,4 @@ def render_vocabulary(thresholds: Any, fmt: str) -> str:
     table.add_column("Why")
     for k in values:
         table.add_row(k, str(values[k]), Text(help_text[k]))
-    return to_text([traits, table], 110, False)
+    return to_text([traits, table], width, color)

@@ -17,13 +17,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from advisor.render.common import (
-    FRAMEWORK_LABELS,
-    SINGULAR,
-    TABLE_FRAMEWORKS,
-    column_docs,
-    why,
-)
+from advisor.render.common import FRAMEWORK_LABELS, TABLE_FRAMEWORKS, column_docs, why
 from advisor.render.visible import visible_tree
 
 CONTEXT_LABELS = {"group": "Groups", "exposure": "Exposure", "censor": "Censoring"}
@@ -31,39 +25,50 @@ BAR_WIDTH = 36
 MAX_BARS = 12
 
 
-def to_text(renderables: list[Any], width: int, color: bool) -> str:
-    """Render rich objects to a string (colour only for a terminal)."""
+def to_text(renderables: list[Any], width: int, color: str = "never") -> str:
+    """Render rich objects to a string.
+
+    ``color`` is ``never`` (plain text), ``always`` (styles and colour whatever the
+    environment says) or ``env`` (styles, with rich's own NO_COLOR handling deciding colour).
+    """
     buffer = io.StringIO()
+    styled = color != "never"
     console = Console(
-        file=buffer, width=width, force_terminal=color, no_color=not color,
-        color_system="auto" if color else None, highlight=False, emoji=False,
+        file=buffer, width=width, force_terminal=styled,
+        no_color={"always": False, "env": None}.get(color, True),
+        color_system="auto" if styled else None, highlight=False, emoji=False,
         legacy_windows=False,
     )
     for item in renderables:
         console.print(item)
-    return buffer.getvalue()
+    text = buffer.getvalue()
+    if not styled:  # rich pads expanded grids; copied or diffed text should not carry that
+        text = "\n".join(line.rstrip() for line in text.split("\n"))
+    return text
 
 
-def render_table(doc: dict[str, Any], width: int = 100, color: bool = False) -> str:
+def render_table(doc: dict[str, Any], width: int = 100, color: str = "never",
+                 limit: int | None = None) -> str:
+    """The terminal view; ``limit`` keeps the top losses and metrics (``--all`` lifts it)."""
     doc = visible_tree(doc, keep_layout=frozenset({"code"}))
     if doc.get("columns"):
         parts: list[Any] = [_profile_panel(doc)]
         for column in column_docs(doc):
-            parts += _sections(column, f"column {column['target'][0]}")
+            parts += _sections(column, width, limit, f"column {column['target'][0]}")
         return to_text(parts, width, color)
-    return to_text(_sections(doc), width, color)
+    return to_text(_sections(doc, width, limit), width, color)
 
 
-def _sections(doc: dict[str, Any], title: str = "") -> list[Any]:
+def _sections(doc: dict[str, Any], width: int, limit: int | None, title: str = "") -> list[Any]:
     parts: list[Any] = []
     if doc.get("dataset"):
         parts.append(_profile_panel(doc, title))
     else:
         parts.append(_recommend_header(doc))
     if doc["losses"]:
-        parts.append(_recommendations("Losses", doc["losses"]))
+        parts.append(_recommendations("Losses", doc["losses"], limit, width))
     if doc["metrics"]:
-        parts.append(_recommendations("Metrics", doc["metrics"]))
+        parts.append(_recommendations("Metrics", doc["metrics"], limit, width))
     if doc["avoid"]:
         parts.append(_avoid(doc["avoid"]))
     if doc.get("snippet"):
@@ -74,7 +79,28 @@ def _sections(doc: dict[str, Any], title: str = "") -> list[Any]:
             code.append(f"\n# {name}: {meaning}", style="dim")
         parts.append(Panel(code, title=Text(f"{label}: {s['loss']}"), title_align="left",
                            box=box.ROUNDED))
+    verdict = _verdict(doc)
+    if verdict is not None:
+        parts.append(verdict)
     return parts
+
+
+def _verdict(doc: dict[str, Any]) -> Text | None:
+    """One closing line, so the answer is on screen even when the tables scrolled away."""
+    pieces = []
+    if doc["losses"]:
+        pieces.append(("Train with ", doc["losses"][0]["id"]))
+    if doc["metrics"]:
+        pieces.append(("judge by ", ", ".join(m["id"] for m in doc["metrics"][:2])))
+    if doc["avoid"]:
+        pieces.append(("avoid ", ", ".join(dict.fromkeys(a["id"] for a in doc["avoid"]))))
+    if not pieces:
+        return None
+    line = Text("→ ", style="bold")
+    for i, (lead, ids) in enumerate(pieces):
+        line.append(("; " if i else "") + lead)
+        line.append(ids, style="bold")
+    return line
 
 
 def _profile_panel(doc: dict[str, Any], title: str = "") -> Panel:
@@ -178,42 +204,70 @@ def _chart(doc: dict[str, Any]) -> Table | None:
     return table
 
 
-def _recommendations(title: str, items: list[dict[str, Any]]) -> Table:
-    table = Table(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAVY,
-                  show_lines=False, expand=True)
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column(SINGULAR[title], style="bold", ratio=2, overflow="fold")
-    table.add_column("Why (from this data)", ratio=5)
-    table.add_column("In frameworks", ratio=4, overflow="fold")
-    table.add_column("Rules", no_wrap=True)
-    for item in items:
-        frameworks = "\n".join(
-            f"{FRAMEWORK_LABELS[fw]}: {name}" for fw, name in item["frameworks"].items()
-            if fw in TABLE_FRAMEWORKS
-        ) or "—"
-        table.add_row(
-            str(item["rank"]),
-            Text(f"{item['name']}\n", style="bold").append(item["id"], style="dim"),
-            Text("\n".join(why(item))),
-            Text(frameworks),
-            Text("\n".join(item["rules"])),
-        )
-    return table
+def _recommendations(title: str, items: list[dict[str, Any]], limit: int | None,
+                     width: int) -> Group:
+    """Ranked entries stacked, not in a wide table: the name and id on one line with the rules,
+    the rationale as prose, then one line per framework. Only prose wraps; an identifier moves
+    to the next line whole rather than being split."""
+    shown = items if limit is None else items[:limit]
+    heading = Text(title, style="bold")
+    if len(shown) < len(items):
+        heading.append(f"  top {len(shown)} of {len(items)}; --all shows the rest", style="dim")
+    body = Table.grid(padding=(0, 1), expand=True)
+    body.add_column(justify="right", no_wrap=True, width=3)
+    body.add_column(ratio=1)
+    for item in shown:
+        parts: list[Any] = [_headline(item), Text("\n".join(why(item)))]
+        names = [(FRAMEWORK_LABELS[fw], name) for fw, name in item["frameworks"].items()
+                 if fw in TABLE_FRAMEWORKS]
+        if names:
+            parts.append(_frameworks(names, width - 4))
+        body.add_row(Text(str(item["rank"]), style="bold"), Group(*parts))
+        body.add_row("", "")
+    hidden = items[len(shown):]
+    if hidden:
+        body.add_row("", Text("more: " + ", ".join(i["id"] for i in hidden), style="dim"))
+    return Group(heading, body)
 
 
-def _avoid(items: list[dict[str, Any]]) -> Table:
-    table = Table(title="Avoid", title_justify="left", title_style="bold red",
-                  box=box.SIMPLE_HEAVY, expand=True)
-    table.add_column("Kind", no_wrap=True)
-    table.add_column("Avoid", style="bold", ratio=2)
-    table.add_column("Why", ratio=6)
-    table.add_column("Rules", no_wrap=True)
+def _frameworks(names: list[tuple[str, str]], width: int) -> Table:
+    """One framework per cell line; side by side in as many column pairs as the width holds."""
+    label_width = max(len(label) for label, _ in names)
+    name_width = max(len(name) for _, name in names)
+    pairs = max(1, min(3, (width + 4) // (label_width + 2 + name_width + 4)))
+    rows = -(-len(names) // pairs)
+    grid = Table.grid(padding=(0, 2))
+    for _ in range(pairs):
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column(min_width=name_width if pairs > 1 else None)
+    for r in range(rows):
+        cells: list[Any] = []
+        for label, name in names[r::rows]:
+            cells += [label, Text(name)]
+        grid.add_row(*cells)
+    return grid
+
+
+def _headline(item: dict[str, Any], lead: str = "") -> Table:
+    line = Table.grid(padding=(0, 2), expand=True)
+    line.add_column(ratio=1)
+    line.add_column(justify="right", no_wrap=True)
+    name = Text(lead + item["name"], style="bold")
+    name.append("  ")
+    name.append(item["id"], style="cyan")
+    line.add_row(name, Text(" ".join(item["rules"]), style="dim"))
+    return line
+
+
+def _avoid(items: list[dict[str, Any]]) -> Group:
+    body = Table.grid(padding=(0, 1), expand=True)
+    body.add_column(justify="right", no_wrap=True, width=3)
+    body.add_column(ratio=1)
     for item in items:
-        table.add_row(
-            Text(item["kind"]), Text(f"{item['name']} ({item['id']})"),
-            Text("\n".join(item["rationale"])), Text("\n".join(item["rules"])),
-        )
-    return table
+        body.add_row(Text("✗", style="bold red"),
+                     Group(_headline(item, f"{item['kind']}: "),
+                           Text("\n".join(item["rationale"]))))
+    return Group(Text("Avoid", style="bold red"), body)
 
 
 def _show_delim(delimiter: str) -> str:
