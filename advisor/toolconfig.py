@@ -186,9 +186,10 @@ class _Checker:
         known = Thresholds.help()
         for name, number in value.items():
             if name not in known:
+                guess = did_you_mean(str(name), list(known))
                 self.problem(here + (str(name),),
-                             f"unknown threshold '{name}'{did_you_mean(str(name), list(known))}"
-                             "; `lossadvisor traits` lists the thresholds")
+                             f"unknown threshold '{name}'{guess}{' ' if guess else '; '}"
+                             "`lossadvisor traits` lists the thresholds")
             elif isinstance(number, bool) or not isinstance(number, (int, float)) or (
                     not math.isfinite(number)):
                 self.problem(here + (str(name),),

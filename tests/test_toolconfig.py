@@ -44,10 +44,10 @@ BAD = [
     ('loss = "mse"\n[models.a]\nloss = true\n', 3, "'loss' must be a name or a table with a "
      "class name, not the boolean true"),
     ('loss = "mse"\nignore = ["not a rule"]\n', 2, "'not a rule' in 'ignore' is not a rule id"),
-    ('loss = "mse"\nmetrix = ["mae"]\n', 2, "unknown key 'metrix' in the lossadvisor config "
-     "(did you mean 'metrics'?)"),
-    ('[thresholds]\nimbalance_ration = 5\n', 2, "unknown threshold 'imbalance_ration' (did you "
-     "mean 'imbalance_ratio'?); `lossadvisor traits` lists the thresholds"),
+    ('loss = "mse"\nmetrix = ["mae"]\n', 2, "unknown key 'metrix' in the lossadvisor config; "
+     "did you mean 'metrics'?"),
+    ('[thresholds]\nimbalance_ration = 5\n', 2, "unknown threshold 'imbalance_ration'; did you "
+     "mean 'imbalance_ratio'? `lossadvisor traits` lists the thresholds"),
     ('[thresholds]\nimbalance_ratio = "5"\n', 2, "threshold 'imbalance_ratio' must be a finite "
      "number, not the text '5'"),
     ('[thresholds]\nsmall_sample_rows = inf\n', 2, "threshold 'small_sample_rows' must be a "
