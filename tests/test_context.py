@@ -197,7 +197,7 @@ def test_non_positive_exposure_is_an_input_error_naming_the_rows(write):
 
 # -- flags ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("args,fragment", [
-    (["--group", "qdi"], "no column 'qdi' (did you mean 'qid'?)"),
+    (["--group", "qdi"], "no column 'qdi'; did you mean 'qid'?"),
     (["--group", "rel"], "is also the target"),
     (["--group", "qid", "--exposure", "x"], "--group and --exposure cannot be combined"),
     (["--task", "survival"], "--task survival needs --censor COL"),
