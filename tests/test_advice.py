@@ -239,6 +239,7 @@ def test_recommend_weighted_snippet_keeps_a_named_placeholder(cli):
                   "severe_imbalance", "--framework", "pytorch", "-f", "json"])
     doc = json.loads(result.stdout)
     assert doc["snippet"]["code"] == (
+        "import torch\nfrom torch import nn\n\n"
         "loss_fn = nn.BCEWithLogitsLoss(pos_weight=torch.tensor(POS_WEIGHT))")
     assert "n/a" not in result.stdout
 
