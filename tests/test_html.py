@@ -131,3 +131,14 @@ def test_renders_in_a_headless_browser(cli, tmp_path):
                     page.as_uri()], capture_output=True, timeout=120)
     data = Path(shot).read_bytes()
     assert data.startswith(b"\x89PNG") and len(data) > 10_000
+
+
+def test_several_numeric_targets_get_one_section_each(cli):
+    args = ["profile", str(SAMPLES / "claims.csv"), "--target", "n_claims,exposure"]
+    page, html, doc = _page(cli, args)
+    _self_contained(page, html)
+    assert len(doc["columns"]) == 2
+    assert html.count("<h1>column ") == 2
+    assert [t for t, _ in page.tags].count("svg") == 2
+    for column in doc["columns"]:
+        assert f'<span class="id">{column["losses"][0]["id"]}</span>' in html
