@@ -68,7 +68,7 @@ app = typer.Typer(
     help="Recommends the losses and metrics that fit a dataset's target, with the evidence.",
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )

@@ -232,3 +232,8 @@ def test_a_bare_ignore_comment_is_reported(cli, write):
         result.stderr)
     assert f"{path}:2:" not in result.stderr
     assert "LNT121" in result.stdout  # line 1 is still reported
+
+
+def test_shell_completion_is_offered(cli):
+    text = cli(["--help"]).stdout
+    assert "--install-completion" in text and "--show-completion" in text
