@@ -472,8 +472,8 @@ def profile(
     from advisor.toolconfig import find_tool_config
 
     _set_verbosity(quiet, verbose)
-    config = find_tool_config(Path.cwd())
-    reads = [path, *([config.path] if config else []), *([] if no_advice else rule_files(rules))]
+    reads: list[str | Path] = [path, *([] if no_advice else rule_files(rules))]
+    config = find_tool_config(Path.cwd(), reads)
     check_output(output, reads)
     thresholds = config.thresholds if config else DEFAULT_THRESHOLDS
     ruleset = None if no_advice else _load_ruleset(rules)  # bad rules fail before reading data
@@ -536,8 +536,8 @@ def recommend(
     from advisor.vocabulary import ALL_TASKS, TRAITS
 
     _set_verbosity(quiet, verbose)
-    config = find_tool_config(Path.cwd())
-    reads = [*([config.path] if config else []), *rule_files(rules)]
+    reads: list[str | Path] = rule_files(rules)
+    config = find_tool_config(Path.cwd(), reads)
     check_output(output, reads)
     if task not in ALL_TASKS:
         raise InputError(f"unknown task '{task}'{did_you_mean(task, ALL_TASKS)}", "--task",
@@ -671,7 +671,8 @@ def lint(
     from advisor.toolconfig import find_tool_config
 
     _set_verbosity(quiet, verbose)
-    project = find_tool_config(Path.cwd())
+    reads: list[str | Path] = [*(paths or []), *([data] if data else []), *rule_files(rules)]
+    project = find_tool_config(Path.cwd(), reads)
     if not paths:
         if project is None:
             raise InputError(
@@ -682,8 +683,7 @@ def lint(
         base = Path(os.path.relpath(project.path)) if project.path.is_relative_to(
             Path.cwd()) else project.path
         paths = [base] + [base.parent / p for p in project.section.get("configs", [])]
-    reads: list[str | Path] = [*paths, *([project.path] if project else []),
-                               *([data] if data else []), *rule_files(rules)]
+        reads += paths
     check_output(output, reads)
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"

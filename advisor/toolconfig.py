@@ -53,14 +53,20 @@ class ToolConfig:
     configs: list[Path] = field(default_factory=list)
 
 
-def find_tool_config(start: Path) -> ToolConfig | None:
+def find_tool_config(start: Path, read: list[str | Path] | None = None) -> ToolConfig | None:
     """The nearest ``lossadvisor.toml``, or pyproject.toml with ``[tool.lossadvisor]``, walking
-    up from ``start``, as ruff and pytest do, so a monorepo's sub-projects can differ."""
+    up from ``start``, as ruff and pytest do, so a monorepo's sub-projects can differ.
+
+    ``read`` collects every file opened on the way (a pyproject.toml without our table too),
+    so that ``--output`` can refuse them all.
+    """
     start = start.resolve()
     for folder in (start, *start.parents):
         for name in FILENAMES:
             candidate = folder / name
             if candidate.is_file():
+                if read is not None:
+                    read.append(candidate)
                 found = read_tool_config(candidate)
                 if found is not None:
                     return found

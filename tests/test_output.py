@@ -113,3 +113,11 @@ def test_an_unwritable_output_folder_is_a_one_line_error(repo, monkeypatch):
     result = run(["lint", "configs/train.yaml", "-o", "out.txt"])
     assert result.exit_code == 2
     assert result.stderr.strip() == "lossadvisor: error: out.txt: cannot write (Permission denied)"
+
+
+def test_a_pyproject_without_our_table_is_still_an_input(repo):
+    (repo / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    before = _snapshot(repo)
+    _refused(run(["lint", "configs/train.yaml", "-o", "pyproject.toml"]), before, repo)
+    _refused(run(["profile", "data/train.csv", "-t", "n_claims", "-o", "pyproject.toml"]),
+             before, repo)
