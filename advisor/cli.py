@@ -29,7 +29,12 @@ from advisor.frameworks import knowledge
 
 class _Group(TyperGroup):
     """Catches :class:`InputError` from any command, and click's usage errors: one line per
-    problem on stderr, exit 2 (click would print a usage block and a framed message)."""
+    problem on stderr, exit 2 (click would print a usage block and a framed message).
+
+    An ``OSError`` that escapes a command is the file system refusing a path the user gave (a
+    name too long, a permission, a device that fails): it is reported the same way, with the
+    path, since no traceback can help the user and exit 2 is what the refusal means.
+    """
 
     def main(self, args=None, prog_name=None, complete_var=None,  # type: ignore[override]
              standalone_mode=True, **extra):
@@ -60,6 +65,10 @@ class _Group(TyperGroup):
         except InputError as exc:
             for line in exc.one_line().splitlines():
                 say(f"lossadvisor: error: {line}")
+            raise typer.Exit(EXIT_ERROR) from None
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename is not None else ""
+            say(f"lossadvisor: error: {where}{exc.strerror or exc}; check the path")
             raise typer.Exit(EXIT_ERROR) from None
 
 
@@ -206,9 +215,13 @@ def check_output(output: Path | None, reads: Reads = ()) -> None:
         if _same_file(Path(path), output, target):
             raise InputError(f"--output would overwrite the input {path}", str(output),
                              "lossadvisor never writes a file it reads; choose another path")
-    if target.is_dir():
+    try:
+        is_dir, folder_exists = target.is_dir(), target.parent.is_dir()
+    except OSError as exc:  # a name too long for the file system
+        raise InputError(f"cannot use this --output path ({exc.strerror})", str(output)) from None
+    if is_dir:
         raise InputError("--output is a directory", str(output), "name a file")
-    if not target.parent.is_dir():
+    if not folder_exists:
         raise InputError("the output folder does not exist", str(output))
 
 

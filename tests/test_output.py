@@ -121,3 +121,13 @@ def test_a_pyproject_without_our_table_is_still_an_input(repo):
     _refused(run(["lint", "configs/train.yaml", "-o", "pyproject.toml"]), before, repo)
     _refused(run(["profile", "data/train.csv", "-t", "n_claims", "-o", "pyproject.toml"]),
              before, repo)
+
+
+def test_a_name_too_long_for_the_file_system_is_a_one_line_error(repo):
+    long = "a" * 300
+    for args in (["rules", "-o", long], ["rules", "--rules", long], ["lint", long + ".yaml"],
+                 ["profile", long + ".csv"]):
+        result = run(args)
+        assert result.exit_code == 2, (args, result.stderr)
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert result.stderr.startswith("lossadvisor: error: ") and long in result.stderr
