@@ -745,6 +745,7 @@ class Report:
     subprocess_runs: int = 0
     seconds: float = 0.0
     slowest: float = 0.0
+    slowest_case: int | None = None
 
     def counts(self) -> dict[str, int]:
         out = {c: 0 for c in CATEGORIES}
@@ -810,7 +811,8 @@ def run(n: int, seed: int = 1, jobs: int = 2, timeout: float = 10.0,
                 report.n += 1
                 report.exits[outcome["exit"]] += 1
                 report.by_kind[outcome["kind"]] += 1
-                report.slowest = max(report.slowest, outcome["seconds"])
+                if outcome["seconds"] > report.slowest:
+                    report.slowest, report.slowest_case = outcome["seconds"], outcome["index"]
                 if outcome["problems"]:
                     record(outcome["index"], [tuple(p) for p in outcome["problems"]],
                            "in-process")
@@ -866,7 +868,8 @@ def summarize(report: Report) -> str:
     counts = report.counts()
     lines = [
         f"{report.n} cases in {report.seconds:.0f} s ({report.subprocess_runs} also as "
-        f"subprocesses); slowest in-process case {report.slowest:.2f} s",
+        f"subprocesses); slowest in-process case {report.slowest:.2f} s (case "
+        f"{report.slowest_case})",
         "cases by kind: " + ", ".join(f"{k} {v}" for k, v in sorted(report.by_kind.items())),
         "exit codes: " + ", ".join(f"{k}: {v}" for k, v in sorted(
             report.exits.items(), key=lambda kv: str(kv[0]))),
