@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from advisor.lint.check import Finding, LintResult
+from advisor.render.html import render_html
 from advisor.render.lint import RENDERERS
 from advisor.render.markdown import render_markdown
 from advisor.render.rules import render_rule, render_rule_list, rules_reference_markdown
@@ -94,6 +95,8 @@ def test_profile_formats_show_no_raw_control_character(report, names, values):
     assert "\r" not in plain
     markdown = render_markdown(doc)
     assert not raw_in(markdown) and "\r" not in markdown
+    page = render_html(doc)
+    assert not raw_in(page) and "\r" not in page
     assert not raw_in(dump_json(doc))
 
 
@@ -183,7 +186,7 @@ def test_hostile_column_name_and_labels_end_to_end(write):
     label = "\x1b[31mred"
     rows = "".join(f"{i},{label if i % 3 else 'ok'}\n" for i in range(60))
     path = write("hostile.csv", f"id,{name}\n{rows}")
-    for fmt in ("table", "markdown", "json"):
+    for fmt in ("text", "markdown", "json", "html"):
         result = run(["profile", path, "--target", name, "--format", fmt])
         assert result.exit_code == 0, result.stderr
         assert not raw_in(result.stdout) and not raw_in(result.stderr)

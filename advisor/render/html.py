@@ -2,7 +2,7 @@
 
 Everything is inline (style sheet and SVG; no script, font, image or link that would need the
 network), so the file can be mailed, attached to a CI run or opened offline. Every value from
-the input goes through :func:`html.escape`.
+the input goes through :func:`html.escape`, after its control characters are made visible.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from html import escape
 from typing import Any
 
 from advisor.render.common import FRAMEWORK_LABELS, column_docs, why
+from advisor.render.visible import visible_tree
 from advisor.thresholds import DEFAULT_THRESHOLDS
 
 STYLE = """
@@ -36,6 +37,7 @@ OUTLIER = "#d0583a"
 
 
 def render_html(doc: dict[str, Any]) -> str:
+    doc = visible_tree(doc, keep_layout=frozenset({"code"}))  # the page may be cat'ed, too
     target = ", ".join(doc["target"]) if doc.get("target") else doc["task"]
     title = f"lossadvisor: {target}"
     if doc.get("columns"):  # several numeric targets: one section per column
