@@ -9,9 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from advisor.column import TargetColumn, to_target_column
 from advisor.context import (
     ContextRequest,
+    ContextResult,
     apply_context,
     check_request,
     hint_candidates,
@@ -19,8 +19,11 @@ from advisor.context import (
     profile_context,
 )
 from advisor.errors import InputError
-from advisor.io import Dataset, TableSource, open_table
+from advisor.io import TableSource, open_table
 from advisor.profile import Profile, Trait, profile_target
+from advisor.sources import FileList, Layout, expand, fold_here, run_jobs
+from advisor.stream import summarise_with
+from advisor.summary import TableSummary, TargetSummary
 from advisor.target import choose_target
 from advisor.task import TaskDecision, check_task, infer_task
 from advisor.thresholds import Thresholds
@@ -55,15 +58,42 @@ def available_memory() -> int:
     return 4 << 30
 
 
-def should_stream(source: TableSource, targets: int) -> bool:
+def should_stream(source: TableSource, targets: int, rows: int | None = None) -> bool:
+    """Whether reading the target into memory would crowd the machine (``rows``: of the whole
+    dataset, from Parquet footers or CSV sizes; default: this file's)."""
     if source._buffer is not None:
         return False  # stdin is already in memory
-    need = source.estimated_rows() * targets * BYTES_PER_VALUE
-    return need > MEMORY_SHARE * available_memory()
+    rows = source.estimated_rows() if rows is None else rows
+    return rows * targets * BYTES_PER_VALUE > MEMORY_SHARE * available_memory()
+
+
+def profile_summary(table: TableSummary, thresholds: Thresholds, task: str | None = None,
+                    where: str = "", context: ContextResult | None = None
+                    ) -> tuple[Profile, list[Profile]]:
+    """The profile of summarised target columns, and one profile per column when several
+    numeric targets are profiled one by one. Task inference and statistics read only the
+    summary, so it may come from files, processes, a cluster or aggregates made elsewhere.
+    ``context`` is the profiled group, exposure or event column, when one was named."""
+    columns = table.finish()
+    if context is not None and context.task == "survival":
+        decision = check_task("regression", columns, thresholds, where)
+    elif task and (context is None or context.task is None):
+        decision = check_task(task, columns, thresholds, where)
+    else:
+        decision = infer_task(columns, thresholds, where)
+    per_column: list[Profile] = []
+    if len(columns) > 1 and decision.task in ("regression", "count") and context is None:
+        per_column = [_column_profile(c, task, thresholds, table.rows, where) for c in columns]
+        profile = _outputs_profile(per_column, decision, table.rows)
+    else:
+        profile = profile_target(columns, decision, thresholds, table.rows)
+    if context is not None:
+        apply_context(profile, context)
+    return profile, per_column
 
 
 def analyze(
-    path: str,
+    path: str | list[str],
     target: str | None,
     thresholds: Thresholds,
     task: str | None = None,
@@ -72,99 +102,105 @@ def analyze(
     progress: Callable[[TableSource | None], Callable[[int], None] | None] | None = None,
     context: ContextRequest | None = None,
     notice_context: bool = False,
+    jobs: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> Analysis:
-    """Profile the target of the table at ``path`` (``-`` for stdin).
+    """Profile the target of the table(s) at ``path``: a file, ``-`` for stdin, or several
+    files, globs, directories and pyarrow.fs URIs read as one dataset.
 
-    ``stream`` None decides from the file's estimated size and the available memory;
+    ``stream`` None decides from the dataset's row count and the available memory;
     ``progress`` may attach a byte counter to the opened source (the CLI's progress bar;
     called with None for stdin, whose bytes are counted as they arrive);
     ``context`` names a group, exposure or event-indicator column read beside the target;
-    ``notice_context`` adds a note for a column that looks like one when none was named.
+    ``notice_context`` adds a note for a column that looks like one when none was named;
+    ``jobs`` folds files in that many processes; ``engine`` 'dask' folds them on a cluster.
     """
-    on_stdin = progress(None) if progress is not None and path == "-" else None
-    source = open_table(path, stdin=stdin, progress=on_stdin)
-    if progress is not None:
-        source.progress = progress(source)
-    choice = choose_target(source.columns, target, source.path)
-    wanted = check_request(context or ContextRequest(), source.columns, choice.columns, task,
-                           source.path)
-    if wanted and stream:
-        raise InputError("--stream cannot be combined with --group, --exposure or --censor",
-                         None, "drop --stream: context columns are profiled in memory")
-    if stream is None:
-        stream = wanted is None and should_stream(source, len(choice.columns))
-    result = None
+    inputs = [path] if isinstance(path, str) else list(path)
+    if "-" in inputs and len(inputs) > 1:
+        raise InputError("stdin (-) cannot be read together with files", "-",
+                         "give either - or file paths")
+    files = FileList(["-"], 0) if inputs == ["-"] else expand(inputs)
+    on_stdin = progress(None) if progress is not None and inputs == ["-"] else None
+    first = open_table(files.paths[0], stdin=stdin, progress=on_stdin)
+    many = len(files.paths) > 1
+    if progress is not None and not many and engine == "local":
+        first.progress = progress(first)
+    choice = choose_target(first.columns, target, first.path)
+    names = choice.columns
+    wanted = check_request(context or ContextRequest(), first.columns, names, task, first.path)
+    if wanted and (stream or many or jobs > 1 or engine != "local"):
+        given = ("--stream" if stream else "several files" if many
+                 else "--jobs" if jobs > 1 else "--engine dask")
+        raise InputError(f"{given} cannot be combined with --group, --exposure or --censor",
+                         None, "context columns are profiled in memory, from one file")
+    layout = Layout.of(first, names)
+    result: ContextResult | None = None
     hint_notes: list[str] = []
-    if stream:
-        from advisor.stream import stream_target
+    if engine == "dask":
+        from advisor.cluster import fold_on_cluster
 
-        rows, columns = stream_target(source, choice.columns)
-        dataset = Dataset(path=source.path, format=source.format, rows=rows,
-                          columns=source.columns, data={}, delimiter=source.delimiter,
-                          encoding=source.encoding, decimal=source.decimal,
-                          compression=source.compression, notes=source.notes)
+        table = fold_on_cluster(files.paths, layout, names, stream, scheduler, jobs)
+    elif jobs > 1 and many:
+        parts = run_jobs(files.paths, layout, names, stream, jobs)
+        table = TableSummary.from_bytes(parts[0])
+        for file_path, part in zip(files.paths[1:], parts[1:], strict=True):
+            table.merge(TableSummary.from_bytes(part), file_path)
     else:
-        candidates = {} if wanted or not notice_context else hint_candidates(
-            source.columns, choice.columns)
-        extra = [wanted[1]] if wanted else list(candidates)
-        dataset = source.read(choice.columns + extra)
-        if wanted:
-            result = profile_context(*wanted, choice.columns[0], dataset.data, thresholds,
-                                     source.path)
-        hint_notes = hints(candidates, dataset.data)
-        for name in extra:
-            dataset.data.pop(name)
-        columns = []
-        for name in choice.columns:
-            # The Arrow column is released as soon as its numpy copy exists: peak memory
-            # holds one full-size copy of the target, not two.
-            columns.append(to_target_column(name, dataset.data.pop(name), source.path,
-                                            source.decimal))
-    if result is not None and result.task == "survival":
-        decision = check_task("regression", columns, thresholds, source.path)
-    elif task and (result is None or result.task is None):
-        decision = check_task(task, columns, thresholds, source.path)
-    else:
-        decision = infer_task(columns, thresholds, source.path)
-    per_column: list[Profile] = []
-    if len(columns) > 1 and decision.task in ("regression", "count") and result is None:
-        per_column = [_column_profile(c, task, thresholds, dataset.rows, source.path)
-                      for c in columns]
-        profile = _outputs_profile(per_column, decision, dataset.rows)
-    else:
-        profile = profile_target(columns, decision, thresholds, dataset.rows)
-    if result is not None:
-        apply_context(profile, result)
+        if stream is None:
+            rows = None
+            if many and first.format == "parquet":
+                rows = sum(open_table(p).estimated_rows() for p in files.paths)
+            elif many:
+                rows = first.estimated_rows() * files.total_bytes // max(first.total_bytes(), 1)
+            stream = wanted is None and should_stream(first, len(names), rows)
+        if stream or many:
+            table = fold_here(files.paths, first, layout, names, stream)
+        else:
+            candidates = {} if wanted or not notice_context else hint_candidates(
+                first.columns, names)
+            extra = [wanted[1]] if wanted else list(candidates)
+            table, beside = summarise_with(first, names, extra)
+            if wanted:
+                result = profile_context(*wanted, names[0], beside, thresholds, first.path)
+            hint_notes = hints(candidates, beside)
+    where = first.path if not many else f"{first.path} (and {len(files.paths) - 1} more)"
+    profile, per_column = profile_summary(table, thresholds, task, where, result)
     profile.target_reason = choice.reason
     for single in per_column:
         single.target_reason = choice.reason
     profile.dataset = {
-        "path": dataset.path,
-        "rows": dataset.rows,
-        "columns": len(dataset.columns),
-        "format": dataset.format,
+        "path": first.path if not many else ", ".join(inputs),
+        "rows": table.rows,
+        "columns": len(first.columns),
+        "format": first.format,
     }
-    if dataset.compression:
-        profile.dataset["compression"] = dataset.compression
-    if stream:
+    if many:
+        profile.dataset.update(files=len(files.paths), bytes=files.total_bytes)
+    if first.compression:
+        profile.dataset["compression"] = first.compression
+    if stream or jobs > 1 or engine != "local":
         profile.dataset["streamed"] = True
-    if dataset.format == "csv":
+    if first.format == "csv":
         profile.dataset.update(
-            delimiter=dataset.delimiter, encoding=dataset.encoding, decimal=dataset.decimal
+            delimiter=first.delimiter, encoding=first.encoding, decimal=first.decimal
         )
     for single in per_column:
         single.dataset = profile.dataset
-    notes = list(dataset.notes) + hint_notes
-    notes.extend(_stray_note(column, source) for column in columns if column.strays and column.n)
-    if "constant_label" in decision.traits:
-        notes.append(f"constant target column: {decision.traits['constant_label']}")
+    notes = list(table.notes) + hint_notes
+    for column in table.columns.values():
+        if column.strays and column.n:
+            notes.append(_stray_note(column, first if not many else None))
+    constant = next((t.evidence for t in profile.traits if t.name == "constant_label"), None)
+    if constant:
+        notes.append(f"constant target column: {constant}")
     if choice.guessed:
         notes.append(f"target: {', '.join(choice.columns)} ({choice.reason}); "
                      "pass --target to choose another")
     return Analysis(profile, notes, per_column)
 
 
-def _column_profile(column: TargetColumn, task: str | None, thresholds: Thresholds, rows: int,
+def _column_profile(column: TargetSummary, task: str | None, thresholds: Thresholds, rows: int,
                     where: str) -> Profile:
     """One output of several, profiled as if it were the only target: its own task (several
     count columns are counts), statistics and traits."""
@@ -193,14 +229,19 @@ def _outputs_profile(columns: list[Profile], decision: TaskDecision, rows: int) 
     )
 
 
-def _stray_note(column: TargetColumn, source: TableSource) -> str:
-    """Name the tokens read as missing in a numeric column, and where the first one is."""
+def _stray_note(column: TargetSummary, source: TableSource | None) -> str:
+    """Name the tokens read as missing in a numeric column, and where the first one is (in
+    the file, or as a row of the dataset when it spans several files)."""
     shown = ", ".join(f"'{token}' ({count:,})" for token, count in list(column.strays.items())[:5])
     more = ", ..." if len(column.strays) > 5 else ""
     if column.first_stray_row is not None:
-        position: str | None = source.row_position(column.first_stray_row)
-    else:  # streamed: the pass counted the tokens but kept no rows
+        row = column.first_stray_row
+        position: str | None = (source.row_position(row) if source is not None
+                                else f"row {row + 1:,} of the dataset")
+    elif source is not None:  # a summary from bytes may not know the row
         position = source.first_line_holding(column.name, set(column.strays))
+    else:
+        position = None
     where = f"; the first on {position}" if position else ""
     return (f"column '{column.name}': values that are not numbers read as missing: "
             f"{shown}{more}{where}")

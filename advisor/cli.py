@@ -111,6 +111,11 @@ class Color(str, Enum):
     never = "never"
 
 
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
 Framework = Enum(  # type: ignore[misc]
     "Framework", {fw: fw for fw in knowledge().ids(snippets_only=True)}, type=str)
 """``--framework`` choices: the frameworks rules/frameworks.yaml gives snippets for."""
@@ -432,9 +437,10 @@ FrameworkOption = Annotated[
 # -- commands ------------------------------------------------------------------------------
 @app.command()
 def profile(
-    path: Annotated[str, typer.Argument(metavar="PATH",
-                                        help="CSV/TSV (optionally .gz/.bz2/.xz), Parquet, "
-                                        "or - for stdin.")],
+    paths: Annotated[list[str], typer.Argument(
+        metavar="PATH...", help="CSV/TSV (optionally .gz/.bz2/.xz), Parquet, or - for stdin; "
+        "several files, globs ('data/*.parquet'), directories and pyarrow.fs URIs (s3://, "
+        "gs://) are read as one dataset.")],
     target: Annotated[
         str | None,
         typer.Option("--target", "-t", help="Target column, or several: a,b,c. Guessed when "
@@ -474,7 +480,19 @@ def profile(
     stream: Annotated[
         bool | None,
         typer.Option("--stream/--no-stream", help="Read in one bounded-memory pass. Default: "
-                     "only when the file would not fit comfortably in memory."),
+                     "only when the data would not fit comfortably in memory."),
+    ] = None,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, help="Fold the files in this many processes "
+                          "(or Dask workers of a local cluster).")
+    ] = 1,
+    engine: Annotated[
+        Engine, typer.Option("--engine", help="local, or dask to fold the files on a Dask "
+                             "cluster (pip install 'lossadvisor[dask]').")
+    ] = Engine.local,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Dask scheduler address "
+                                 "(tcp://host:8786); default: a LocalCluster on this machine.")
     ] = None,
 ) -> None:
     """Profile the target of a dataset and recommend losses and metrics, with the evidence."""
@@ -485,17 +503,25 @@ def profile(
     from advisor.toolconfig import find_tool_config
 
     _set_verbosity(quiet, verbose)
-    reads: list[str | Path] = [path, *([] if no_advice else rule_files(rules))]
+    data: list[str] = paths
+    if output is not None and "-" not in paths:
+        from advisor.sources import expand
+
+        data = expand(paths).paths  # never replace a file of the dataset
+    reads: list[str | Path] = [*data, *([] if no_advice else rule_files(rules))]
     config = find_tool_config(Path.cwd(), reads)
     check_output(output, reads)
+    if scheduler and engine is not Engine.dask:
+        raise InputError("--scheduler needs --engine dask", scheduler)
     thresholds = config.thresholds if config else DEFAULT_THRESHOLDS
     ruleset = None if no_advice else _load_ruleset(rules)  # bad rules fail before reading data
     started = time.perf_counter()
     with _progress_bar() as progress:
-        analysis = analyze(path, target, thresholds, task=task, stream=stream,
+        analysis = analyze(paths, target, thresholds, task=task, stream=stream,
                            progress=progress, context=ContextRequest(group, exposure, censor),
-                           notice_context=True)
-    detail(f"read and profiled {path} in {time.perf_counter() - started:.2f} s")
+                           notice_context=True, jobs=jobs, engine=engine.value,
+                           scheduler=scheduler)
+    detail(f"read and profiled {', '.join(paths)} in {time.perf_counter() - started:.2f} s")
     for message in analysis.notes:
         note(message)
     facts = analysis.profile.facts()

@@ -28,6 +28,10 @@ class InputError(Exception):
         self.hint = hint
         super().__init__(self.one_line())
 
+    def __reduce__(self):
+        # Crosses process and cluster boundaries (--jobs, --engine dask) with all three parts.
+        return (type(self), (self.what, self.where, self.hint))
+
     def one_line(self) -> str:
         parts = []
         if self.where:

@@ -95,6 +95,12 @@ class TableSource:
     _header_rows: int = 1  # rows pyarrow sees in the header (a bare CR in a name splits it)
     _block: int = 1 << 22  # pyarrow's block size: grows for rows longer than a block
     _unpacked: Any = None  # the temporary folder holding an unpacked xz file
+    filesystem: Any = None
+    """A pyarrow.fs filesystem for URIs (s3://, gs://, file://); None for local paths."""
+    fs_path: str = ""
+    """The path inside ``filesystem``."""
+    schema: Any = None
+    """The Arrow schema of a Parquet file (pinned across the files of a dataset)."""
     progress: Callable[[int], None] | None = None
     """Called with the number of (compressed) bytes read so far, when set."""
 
@@ -104,8 +110,12 @@ class TableSource:
         no Python code runs when pyarrow's threads read them."""
         import pyarrow as pa
 
-        raw = pa.BufferReader(self._buffer) if self._buffer is not None else pa.OSFile(
-            self._file or self.path)
+        if self._buffer is not None:
+            raw = pa.BufferReader(self._buffer)
+        elif self.filesystem is not None and self._file is None:
+            raw = self.filesystem.open_input_file(self.fs_path)
+        else:
+            raw = pa.OSFile(self._file or self.path)
         if self.compression in ("gzip", "bz2") and self._file is None:
             return pa.CompressedInputStream(raw, self.compression), raw
         return raw, raw
@@ -146,6 +156,8 @@ class TableSource:
         if self._buffer is not None:
             return self._buffer.size
         try:
+            if self.filesystem is not None:
+                return int(self.filesystem.get_file_info(self.fs_path).size or 0)
             return Path(self.path).stat().st_size
         except OSError:
             return 0
@@ -164,8 +176,11 @@ class TableSource:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        return pq.ParquetFile(pa.BufferReader(self._buffer) if self._buffer is not None
-                              else self.path)
+        if self._buffer is not None:
+            return pq.ParquetFile(pa.BufferReader(self._buffer))
+        if self.filesystem is not None:
+            return pq.ParquetFile(self.filesystem.open_input_file(self.fs_path))
+        return pq.ParquetFile(self.path)
 
     def _positions(self, wanted: list[str]) -> list[str]:
         """pyarrow's names for the wanted columns: their positions (see the module doc)."""
@@ -557,25 +572,49 @@ def _show_delim(delimiter: str | None) -> str:
     return {"\t": "(tab)", None: "','"}.get(delimiter, f"'{delimiter}'")
 
 
+def is_uri(path: str) -> bool:
+    """A pyarrow.fs URI (s3://, gs://, hdfs://, file://), not a local path."""
+    scheme, sep, _ = path.partition("://")
+    return bool(sep) and scheme.isidentifier()
+
+
+def filesystem_of(uri: str) -> tuple[Any, str]:
+    """The pyarrow filesystem and inner path of a URI; a clear error when unavailable."""
+    import pyarrow as pa
+    import pyarrow.fs as pafs
+
+    try:
+        return pafs.FileSystem.from_uri(uri)
+    except (pa.ArrowException, ValueError, OSError) as exc:
+        raise InputError(f"cannot open this URI ({str(exc).splitlines()[0]})", uri,
+                         "check the scheme and credentials, or copy the files locally"
+                         ) from None
+
+
 STDIN_BLOCK = 1 << 20
 
 
 def open_table(path: str, stdin: io.BufferedReader | None = None,
                progress: Callable[[int], None] | None = None) -> TableSource:
-    """Open ``path`` (or ``-`` for stdin), detect its format and read its header.
+    """Open ``path`` (``-`` for stdin, or a pyarrow.fs URI), detect its format and read its
+    header.
 
     stdin is read whole here, in blocks, telling ``progress`` the bytes read so far.
 
     Raises :class:`InputError` for anything that is not a readable, non-empty table.
     """
     buffer: pa.Buffer | None = None
+    filesystem, fs_path = None, ""
+    display = path
     if path == "-":
         buffer = _read_stdin(stdin if stdin is not None else sys.stdin.buffer, progress)
         head = buffer.to_pybytes()[:8] if buffer.size else b""
         display = "<stdin>"
+    elif is_uri(path):
+        filesystem, fs_path = filesystem_of(path)
+        head = _remote_head(filesystem, fs_path, path)
     else:
         p = Path(path)
-        display = path
         if not p.exists():
             raise InputError("no such file", path, "check the path")
         if p.is_dir():
@@ -587,7 +626,7 @@ def open_table(path: str, stdin: io.BufferedReader | None = None,
             raise InputError(f"cannot read ({exc.strerror})", path) from None
 
     if head.startswith(_PARQUET_MAGIC) or (not head and path.endswith(".parquet")):
-        return _open_parquet(display, path, buffer)
+        return _open_parquet(display, path, buffer, filesystem, fs_path)
     if head.startswith(_ZIP_MAGIC):
         raise InputError(
             "is a zip archive (an Excel workbook?), not a CSV or Parquet file",
@@ -596,11 +635,28 @@ def open_table(path: str, stdin: io.BufferedReader | None = None,
         )
     compression = next((name for magic, name in _MAGIC.items() if head.startswith(magic)), None)
     source = TableSource(path=display, format="csv", columns=[], compression=compression)
-    source._buffer = buffer
+    source._buffer, source.filesystem, source.fs_path = buffer, filesystem, fs_path
     if compression == "xz":
         _unpack_xz(source)
     _sniff_text(source, path)
     return source
+
+
+def _remote_head(filesystem: Any, fs_path: str, uri: str) -> bytes:
+    """The first bytes of a file on a pyarrow filesystem (format detection)."""
+    import pyarrow as pa
+    import pyarrow.fs as pafs
+
+    info = filesystem.get_file_info(fs_path)
+    if info.type == pafs.FileType.NotFound:
+        raise InputError("no such file", uri, "check the path")
+    if info.type == pafs.FileType.Directory:
+        raise InputError("is a directory, not a data file", uri, "name a CSV or Parquet file")
+    try:
+        with filesystem.open_input_stream(fs_path) as fh:
+            return fh.read(8)
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(f"cannot read ({exc})", uri) from None
 
 
 def _read_stdin(stream: Any, progress: Callable[[int], None] | None = None) -> pa.Buffer:
@@ -629,6 +685,8 @@ def _unpack_xz(source: TableSource) -> None:
     target = Path(folder.name) / "unpacked.csv"
     raw: Any = (io.BytesIO(source._buffer.to_pybytes()) if source._buffer is not None
                 else source.path)
+    if source.filesystem is not None:
+        raw = source.filesystem.open_input_stream(source.fs_path)
     try:
         with lzma.open(raw, "rb") as packed, target.open("wb") as out:
             shutil.copyfileobj(packed, out, 1 << 20)
@@ -639,13 +697,14 @@ def _unpack_xz(source: TableSource) -> None:
     source._unpacked, source._file, source._buffer = folder, str(target), None
 
 
-def _open_parquet(display: str, path: str, buffer: pa.Buffer | None) -> TableSource:
+def _open_parquet(display: str, path: str, buffer: pa.Buffer | None, filesystem: Any = None,
+                  fs_path: str = "") -> TableSource:
     import pyarrow as pa
 
     source = TableSource(path=display, format="parquet", columns=[])
-    source._buffer = buffer
+    source._buffer, source.filesystem, source.fs_path = buffer, filesystem, fs_path
     try:
-        schema = source._parquet().schema_arrow
+        schema = source.schema = source._parquet().schema_arrow
     except (pa.ArrowException, OSError) as exc:
         raise InputError(f"not a readable Parquet file ({exc})", display) from None
     source.columns = list(schema.names)

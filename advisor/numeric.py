@@ -11,37 +11,39 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 
-def moments(
-    values: np.ndarray, lo: float, hi: float, block: int = 1 << 20
-) -> tuple[float, float, float, float]:
-    """Mean, population variance, skewness and excess kurtosis, overflow-safe and in blocks.
+BLOCK = 1 << 20
+"""Elements per block for passes that would otherwise allocate full-size temporaries."""
 
-    Values are scaled by their largest magnitude before summing, so targets near the float
-    limit (1e308) give finite skewness and kurtosis instead of overflowing; blocks keep the
-    temporaries small on big columns.
+
+def central_sums(
+    values: np.ndarray, lo: float, hi: float
+) -> tuple[int, float, float, float, float, float]:
+    """Count, mean, a power-of-two scale and the central sums sum(((x - mean) / scale)**k),
+    k = 2, 3, 4, in blocks.
+
+    Working in units of a power of two keeps targets near the float limit (1e308) finite and
+    makes rescaling when two parts merge exact.
     """
     n = values.shape[0]
     if n == 0:
-        return 0.0, 0.0, 0.0, 0.0
-    scale = max(abs(lo), abs(hi)) or 1.0
+        return 0, 0.0, 1.0, 0.0, 0.0, 0.0
+    magnitude = max(abs(lo), abs(hi)) or 1.0
     total = 0.0
-    for start in range(0, n, block):
-        total += float(np.sum(values[start : start + block] / scale))
-    mean = total / n * scale
-    spread = max(abs(lo - mean), abs(hi - mean))
-    if not math.isfinite(spread) or spread == 0:
-        spread = scale if spread else 1.0
+    for start in range(0, n, BLOCK):
+        total += float(np.sum(values[start : start + BLOCK] / magnitude))
+    mean = min(max(total / n * magnitude, lo), hi)
+    spread = max(mean - lo, hi - mean)
+    exponent = math.frexp(spread)[1] if math.isfinite(spread) else 1024
+    scale = math.ldexp(1.0, min(exponent, 1023)) if spread > 0 else 1.0
+    shift = mean / scale
     s2 = s3 = s4 = 0.0
-    for start in range(0, n, block):
-        d = (values[start : start + block] - mean) / spread
+    for start in range(0, n, BLOCK):
+        d = values[start : start + BLOCK] / scale - shift
         d2 = d * d
         s2 += float(d2.sum())
         s3 += float((d2 * d).sum())
         s4 += float((d2 * d2).sum())
-    m2 = s2 / n
-    if m2 <= 0:
-        return mean, 0.0, 0.0, 0.0
-    return mean, m2 * spread * spread, (s3 / n) / m2**1.5, (s4 / n) / (m2 * m2) - 3.0
+    return n, mean, scale, s2, s3, s4
 
 
 def quantile(ordered: np.ndarray, q: float) -> float:
@@ -54,10 +56,6 @@ def quantile(ordered: np.ndarray, q: float) -> float:
     if fraction == 0 or low == high:
         return low
     return low * (1 - fraction) + high * fraction  # no overflow near the float limits
-
-
-BLOCK = 1 << 20
-"""Elements per block for passes that would otherwise allocate full-size temporaries."""
 
 
 def count_distinct_sorted(ordered: np.ndarray) -> int:
@@ -86,20 +84,15 @@ def levels_counts_sorted(ordered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ordered[bounds[:-1]].copy(), np.diff(bounds)
 
 
-def all_integral(values: np.ndarray) -> bool:
-    """True when every value is a whole number, checked in blocks."""
-    for start in range(0, values.shape[0], BLOCK):
-        part = values[start : start + BLOCK]
-        if not np.array_equal(np.floor(part), part):
-            return False
-    return True
+def count_where(values: np.ndarray, test) -> int:
+    """How many values pass ``test`` (an elementwise predicate), in blocks."""
+    return sum(int(np.count_nonzero(test(values[start : start + BLOCK])))
+               for start in range(0, values.shape[0], BLOCK))
 
 
-def strictly_monotonic(values: np.ndarray) -> bool:
-    """True when values strictly increase or strictly decrease in file order."""
+def monotonic_runs(values: np.ndarray) -> tuple[bool, bool]:
+    """Whether the values strictly increase and whether they strictly decrease, in order."""
     n = values.shape[0]
-    if n < 2:
-        return False
     increasing = decreasing = True
     for start in range(0, n - 1, BLOCK):
         stop = min(start + BLOCK, n - 1)
@@ -107,6 +100,15 @@ def strictly_monotonic(values: np.ndarray) -> bool:
         increasing = increasing and bool(np.all(b > a))
         decreasing = decreasing and bool(np.all(b < a))
         if not (increasing or decreasing):
+            break
+    return increasing, decreasing
+
+
+def all_integral(values: np.ndarray) -> bool:
+    """True when every value is a whole number, checked in blocks."""
+    for start in range(0, values.shape[0], BLOCK):
+        part = values[start : start + BLOCK]
+        if not np.array_equal(np.floor(part), part):
             return False
     return True
 

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from advisor import robust
-from advisor.column import TargetColumn
+from advisor.summary import TargetSummary
 from advisor.task import Alternative, TaskDecision, label_text
 from advisor.thresholds import Thresholds
 from advisor.vocabulary import STATISTICS, TRAITS  # noqa: F401  (re-exported)
@@ -65,7 +65,7 @@ class Profile:
 
 
 def profile_target(
-    columns: list[TargetColumn], decision: TaskDecision, thresholds: Thresholds, rows: int
+    columns: list[TargetSummary], decision: TaskDecision, thresholds: Thresholds, rows: int
 ) -> Profile:
     """Compute the statistics and traits of the target columns for the decided task."""
     profile = Profile(
@@ -123,7 +123,7 @@ def profile_target(
 
 # -- classification ------------------------------------------------------------------------
 def _class_stats(
-    column: TargetColumn, decision: TaskDecision, th: Thresholds, stats: dict, traits: dict
+    column: TargetSummary, decision: TaskDecision, th: Thresholds, stats: dict, traits: dict
 ) -> None:
     levels, counts = column.levels()
     labels = [label_text(v) for v in levels]
@@ -195,7 +195,7 @@ def _grade_imbalance(
 
 
 def _multilabel_stats(
-    columns: list[TargetColumn], th: Thresholds, stats: dict, traits: dict
+    columns: list[TargetSummary], th: Thresholds, stats: dict, traits: dict
 ) -> None:
     n = min(c.n for c in columns)
     fractions, weights = {}, {}
@@ -230,13 +230,13 @@ def _multilabel_stats(
 
 
 # -- numbers -------------------------------------------------------------------------------
-def _numeric_stats(column: TargetColumn, th: Thresholds) -> dict[str, Any]:
+def _numeric_stats(column: TargetSummary, th: Thresholds) -> dict[str, Any]:
     """Every numeric statistic from the column's one in-place sort and blocked moment sums."""
     with np.errstate(over="ignore", invalid="ignore"):
         return _numeric_stats_inner(column, th)
 
 
-def _numeric_stats_inner(column: TargetColumn, th: Thresholds) -> dict[str, Any]:
+def _numeric_stats_inner(column: TargetSummary, th: Thresholds) -> dict[str, Any]:
     n = column.n
     stats: dict[str, Any] = {}
     mean, m2, skewness, kurtosis = column.moments()
@@ -305,7 +305,7 @@ HISTOGRAM_BINS = 16
 """Bins of the terminal histogram; the 1st-99th percentile range is binned, tails counted."""
 
 
-def histogram(column: TargetColumn, stats: dict[str, Any], integer: bool) -> dict[str, Any]:
+def histogram(column: TargetSummary, stats: dict[str, Any], integer: bool) -> dict[str, Any]:
     """Bin counts for the terminal chart, robust to a few extreme values.
 
     Binning min..max would put nearly everything in one bar for a heavy-tailed target, so the
@@ -330,7 +330,7 @@ def histogram(column: TargetColumn, stats: dict[str, Any], integer: bool) -> dic
     }
 
 
-def _share_outside(column: TargetColumn, low: float, high: float) -> float:
+def _share_outside(column: TargetSummary, low: float, high: float) -> float:
     return (column.count_below(low) + column.count_above(high)) / column.n
 
 

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from advisor.column import TargetColumn, rows_one_hot
+from advisor.column import rows_one_hot
 from advisor.errors import InputError
+from advisor.summary import LEVEL_CAP, TargetSummary
 from advisor.thresholds import Thresholds
 from advisor.vocabulary import TASKS
 
@@ -50,7 +51,7 @@ def label_text(value: object) -> str:
     return str(value)
 
 
-def infer_task(columns: list[TargetColumn], thresholds: Thresholds, where: str) -> TaskDecision:
+def infer_task(columns: list[TargetSummary], thresholds: Thresholds, where: str) -> TaskDecision:
     """Infer the task of one or several target columns.
 
     One column, after missing and infinite values are dropped:
@@ -91,7 +92,7 @@ def infer_task(columns: list[TargetColumn], thresholds: Thresholds, where: str) 
     return _infer_multi(columns, where)
 
 
-def _infer_single(column: TargetColumn, th: Thresholds, where: str) -> TaskDecision:
+def _infer_single(column: TargetSummary, th: Thresholds, where: str) -> TaskDecision:
     if column.kind == "text":
         return _infer_text(column, th, where)
     k = column.n_distinct()
@@ -236,15 +237,23 @@ def _infer_single(column: TargetColumn, th: Thresholds, where: str) -> TaskDecis
     return decision
 
 
-def _median_level_count(column: TargetColumn) -> float:
+def _median_level_count(column: TargetSummary) -> float:
     """Rows in the median level: how many members a typical class would have."""
     _levels, counts = column.levels()
     return float(np.median(counts)) if len(counts) else 0.0
 
 
-def _infer_text(column: TargetColumn, th: Thresholds, where: str) -> TaskDecision:
+def _infer_text(column: TargetSummary, th: Thresholds, where: str) -> TaskDecision:
+    distinct, exact = column.text_distinct()
+    if distinct > LEVEL_CAP and not (exact and column.all_distinct()):
+        raise InputError(
+            f"target column '{column.name}' looks like free text or an identifier: more than "
+            f"{LEVEL_CAP:,} distinct values in {column.n:,} rows",
+            where,
+            "name a label column with --target",
+        )
     levels, counts = column.levels()
-    k, n = len(levels), column.n
+    k, n = (len(levels) if distinct <= LEVEL_CAP else distinct), column.n
     if k == 1:
         raise InputError(
             f"target column '{column.name}' has a single value ('{levels[0]}') in all {n} rows, "
@@ -273,7 +282,7 @@ def _infer_text(column: TargetColumn, th: Thresholds, where: str) -> TaskDecisio
     )
 
 
-def _binary(column: TargetColumn, levels: list, counts: np.ndarray) -> TaskDecision:
+def _binary(column: TargetSummary, levels: list, counts: np.ndarray) -> TaskDecision:
     texts = [label_text(v) for v in levels]
     lowered = [t.lower() for t in texts]
     positive = next((texts[i] for i, t in enumerate(lowered) if t in POSITIVE_TOKENS), None)
@@ -298,7 +307,7 @@ def _binary(column: TargetColumn, levels: list, counts: np.ndarray) -> TaskDecis
     )
 
 
-def _infer_multi(columns: list[TargetColumn], where: str) -> TaskDecision:
+def _infer_multi(columns: list[TargetSummary], where: str) -> TaskDecision:
     names = ", ".join(c.name for c in columns)
     # Row-wise facts first: later statistics sort each column in place.
     one_hot = rows_one_hot(columns)
@@ -342,12 +351,12 @@ def _infer_multi(columns: list[TargetColumn], where: str) -> TaskDecision:
     )
 
 
-def _only_value(column: TargetColumn) -> str:
+def _only_value(column: TargetSummary) -> str:
     return f"'{column.levels()[0][0]}'" if column.kind == "text" else label_text(
         column.minimum())
 
 
-def _note_constant(decision: TaskDecision, constant: list[TargetColumn]) -> TaskDecision:
+def _note_constant(decision: TaskDecision, constant: list[TargetSummary]) -> TaskDecision:
     """A constant column among varying ones teaches nothing: the trait says which, and why."""
     if constant:
         decision.traits["constant_label"] = "; ".join(
@@ -362,7 +371,7 @@ def _levels_text(levels: list, limit: int = 6) -> str:
 
 
 def check_task(
-    task: str, columns: list[TargetColumn], thresholds: Thresholds, where: str
+    task: str, columns: list[TargetSummary], thresholds: Thresholds, where: str
 ) -> TaskDecision:
     """Validate a ``--task`` override against the data instead of trusting it blindly.
 

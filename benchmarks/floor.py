@@ -6,6 +6,7 @@ outlier and zero counts by searchsorted; moments in blocks). It does no task inf
 traits, no rules and no rendering: lossadvisor cannot be faster than this.
 
     python benchmarks/floor.py FILE.csv TARGET
+    python benchmarks/floor.py --dataset parquet|csv FOLDER TARGET   # many files (pyarrow.dataset)
 """
 
 from __future__ import annotations
@@ -78,8 +79,15 @@ def numeric(column: pa.ChunkedArray) -> dict:
             "distinct": distinct}
 
 
-def main(path: str, target: str) -> None:
-    column = read_target(path, target)
+def read_dataset(fmt: str, folder: str, target: str) -> pa.ChunkedArray:
+    """Only the target of every file in ``folder``, through pyarrow.dataset."""
+    import pyarrow.dataset as ds
+
+    return ds.dataset(folder, format=fmt).to_table(columns=[target]).column(0)
+
+
+def main(path: str, target: str, fmt: str | None = None) -> None:
+    column = read_target(path, target) if fmt is None else read_dataset(fmt, path, target)
     if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
         counts = column.value_counts()
         out = {"classes": len(counts), "missing": column.null_count}
@@ -89,4 +97,7 @@ def main(path: str, target: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    if sys.argv[1] == "--dataset":
+        main(sys.argv[3], sys.argv[4], sys.argv[2])
+    else:
+        main(sys.argv[1], sys.argv[2])

@@ -52,7 +52,7 @@ def test_bad_data_exits_2_with_one_line(write, name, content, fragments):
 
 def test_missing_file_directory_and_unknown_target(tmp_path):
     assert_input_error(run(["profile", str(tmp_path / "nope.csv")]), "no such file")
-    assert_input_error(run(["profile", str(tmp_path)]), "is a directory")
+    assert_input_error(run(["profile", str(tmp_path)]), "the directory holds no data files")
     assert_input_error(run(["profile", FRAUD, "--target", "is_frud"]),
                        "no column 'is_frud'", "did you mean 'is_fraud'", "available columns")
 

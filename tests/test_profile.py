@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from scipy import stats as sps
 
-from advisor.column import to_target_column
 from advisor.errors import InputError
 from advisor.profile import profile_target
+from advisor.summary import summarise_column
 from advisor.task import infer_task
 from advisor.thresholds import Thresholds
 from advisor.vocabulary import STATISTICS
@@ -22,7 +22,7 @@ TH = Thresholds()
 
 
 def profile_of(values, name="y", thresholds=TH):
-    column = to_target_column(name, pa.chunked_array([pa.array(values)]), "data.csv")
+    column = summarise_column(name, pa.chunked_array([pa.array(values)]), "data.csv")
     decision = infer_task([column], thresholds, "data.csv")
     return profile_target([column], decision, thresholds, len(values))
 

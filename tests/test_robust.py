@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from advisor.column import to_target_column
 from advisor.profile import profile_target
 from advisor.robust import adjusted_fences, medcouple, quantile_grid
+from advisor.summary import summarise_column
 from advisor.task import infer_task
 from advisor.thresholds import Thresholds
 
@@ -20,7 +20,7 @@ TH = Thresholds()
 
 
 def profile_of(values):
-    column = to_target_column("y", pa.chunked_array([pa.array(values)]), "data.csv")
+    column = summarise_column("y", pa.chunked_array([pa.array(values)]), "data.csv")
     return profile_target([column], infer_task([column], TH, "data.csv"), TH, len(values))
 
 

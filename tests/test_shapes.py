@@ -9,10 +9,10 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from advisor.column import to_target_column
 from advisor.engine import advise
 from advisor.profile import profile_target
 from advisor.ruleset import load_rules
+from advisor.summary import summarise_column
 from advisor.task import infer_task
 from advisor.thresholds import Thresholds
 
@@ -22,7 +22,7 @@ RNG = np.random.default_rng(1987)
 
 
 def profile_of(values, name="y"):
-    column = to_target_column(name, pa.chunked_array([pa.array(values)]), "data.csv")
+    column = summarise_column(name, pa.chunked_array([pa.array(values)]), "data.csv")
     return profile_target([column], infer_task([column], TH, "data.csv"), TH, len(values))
 
 

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import advisor.io
-import advisor.stream
+import advisor.summary
 from advisor import analyze as analyze_module
 from advisor.analyze import analyze
 from advisor.errors import InputError
@@ -85,9 +85,8 @@ def test_samples_files(tmp_path):
         assert close(streamed.stats, in_memory.stats), name
 
 
-def test_continuous_target_beyond_the_cap_is_sampled_and_labelled(tmp_path, monkeypatch):
-    monkeypatch.setattr(advisor.stream, "LEVEL_CAP", 500)
-    monkeypatch.setattr(advisor.stream, "RESERVOIR", 4000)
+def test_continuous_target_beyond_the_cap_is_sketched_and_labelled(tmp_path, monkeypatch):
+    monkeypatch.setattr(advisor.summary, "LEVEL_CAP", 500)
     rng = np.random.default_rng(3)
     values = np.round(rng.lognormal(2, 0.8, 20_000), 6).tolist()
     values[::50] = [0.0] * len(values[::50])
@@ -104,7 +103,7 @@ def test_continuous_target_beyond_the_cap_is_sampled_and_labelled(tmp_path, monk
 
 
 def test_monotonic_ids_are_refused_when_streamed(tmp_path, monkeypatch):
-    monkeypatch.setattr(advisor.stream, "LEVEL_CAP", 100)
+    monkeypatch.setattr(advisor.summary, "LEVEL_CAP", 100)
     path = write_csv(tmp_path, {"id": list(range(5000)), "y": list(range(5000))})
     from advisor.errors import InputError
 

@@ -10,8 +10,8 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from advisor.column import to_target_column
 from advisor.errors import InputError
+from advisor.summary import TableSummary, summarise_column
 from advisor.task import check_task, infer_task
 from advisor.thresholds import Thresholds
 
@@ -20,7 +20,15 @@ rng = np.random.default_rng(7)
 
 
 def col(values, name="y"):
-    return to_target_column(name, pa.chunked_array([pa.array(values)]), "data.csv")
+    return summarise_column(name, pa.chunked_array([pa.array(values)]), "data.csv")
+
+
+def cols(**columns):
+    """Several target columns folded together, so row-wise facts (one-hot) are known."""
+    table = TableSummary(list(columns), keep_values=True)
+    table.fold({k: pa.array(v) for k, v in columns.items()}, len(next(iter(columns.values()))),
+               "data.csv")
+    return table.finish()
 
 
 def infer(values, name="y"):
@@ -132,15 +140,14 @@ def test_sparse_all_distinct_integers_are_a_measurement_not_an_id():
 
 
 def test_multilabel_onehot_and_multioutput():
-    a, b = col([1, 0, 1, 1] * 10, "a"), col([1, 1, 0, 0] * 10, "b")
-    assert infer_task([a, b], TH, "x").task == "multilabel"
-    c, d = col([1, 0, 0, 1] * 10, "c"), col([0, 1, 1, 0] * 10, "d")
-    onehot = infer_task([c, d], TH, "x")
+    assert infer_task(cols(a=[1, 0, 1, 1] * 10, b=[1, 1, 0, 0] * 10), TH, "x").task == (
+        "multilabel")
+    onehot = infer_task(cols(c=[1, 0, 0, 1] * 10, d=[0, 1, 1, 0] * 10), TH, "x")
     assert onehot.task == "multiclass" and onehot.label_encoding == "one_hot"
-    e, f = col(rng.normal(size=40).tolist(), "e"), col(rng.normal(size=40).tolist(), "f")
-    assert infer_task([e, f], TH, "x").task == "regression"
+    normal = cols(e=rng.normal(size=40).tolist(), f=rng.normal(size=40).tolist())
+    assert infer_task(normal, TH, "x").task == "regression"
     with pytest.raises(InputError, match="mix kinds"):
-        infer_task([a, e], TH, "x")
+        infer_task(cols(a=[1, 0, 1, 1] * 10, e=rng.normal(size=40).tolist()), TH, "x")
 
 
 def test_task_override_is_checked_against_the_data():
@@ -176,6 +183,5 @@ def test_one_constant_label_among_varying_ones_is_a_trait():
                            col([1, 1, 0, 0] * 10, "b")], TH, "x")
     assert decision.task == "multilabel"
     assert decision.traits["constant_label"] == "'never' is 0 in all 40 rows"
-    onehot = infer_task([col([1, 0] * 20, "a"), col([0, 1] * 20, "b"), col([0] * 40, "c")],
-                        TH, "x")
+    onehot = infer_task(cols(a=[1, 0] * 20, b=[0, 1] * 20, c=[0] * 40), TH, "x")
     assert onehot.label_encoding == "one_hot" and "'c' is 0" in onehot.traits["constant_label"]
