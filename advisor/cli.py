@@ -698,6 +698,10 @@ def lint(
         str | None, typer.Option("--dialect", help="Read every config as this dialect instead "
                                  "of detecting it (yaml, json, toml, lightgbm, ludwig, ...).")
     ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 when a config is not understood (no loss "
+                           "or metric recognized in it).")
+    ] = False,
     rules: RulesOption = None,
     output: OutputOption = None,
     quiet: QuietOption = False,
@@ -735,6 +739,8 @@ def lint(
     if _VERBOSITY["level"]:
         say(summary_line(result))
     if any(severity_at_least(f.severity, fail_on.value) for f in result.findings):
+        raise typer.Exit(EXIT_FINDINGS)
+    if strict and result.not_understood():
         raise typer.Exit(EXIT_FINDINGS)
 
 

@@ -50,6 +50,7 @@ def test_wheel_contains_rules_schema_and_catalog(wheel):
     for name in rule_files:
         assert f"advisor/rules/{name}" in names
     assert "advisor/schema/report.schema.json" in names
+    assert "advisor/schema/lint.schema.json" in names
 
 
 def test_installed_wheel_runs_from_another_directory(wheel, tmp_path):

@@ -58,6 +58,13 @@ class LintResult:
     skipped: list[Skipped] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    configs: list[dict[str, Any]] = field(default_factory=list)
+    """What was read from each model config (advisor.lint.report.understood)."""
+
+    def not_understood(self) -> list[str]:
+        """Configs in which no loss or metric was recognized."""
+        return [c["path"] + (f" [{c['model']}]" if c["model"] else "")
+                for c in self.configs if not c["understood"]]
     data_files: list[str] = field(default_factory=list)
     """The data the configs named and lint read (``--output`` must not replace them)."""
 
@@ -289,6 +296,7 @@ def lint_paths(
 ) -> LintResult:
     """Lint config files; ``data``/``target`` override what the configs name."""
     from advisor.lint.dialects import read_config
+    from advisor.lint.report import understood
 
     result = LintResult()
     profiles: dict[tuple[str, str | None], dict[str, Any]] = {}
@@ -296,8 +304,9 @@ def lint_paths(
         models = read_config(path, ruleset.catalog, dialect)
         result.files.append(str(path))
         for model in models:
+            result.configs.append(understood(model))
+            result.notes.extend(f"{model.label}: {note}" for note in model.notes)
             if model.empty():
-                result.notes.append(f"{model.label}: no loss or metrics found; nothing to check")
                 continue
             facts = _profile_facts(model, data, target, thresholds, profiles, result)
             lint_model(model, ruleset, facts, project_ignore, result)

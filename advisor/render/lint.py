@@ -93,6 +93,10 @@ def summary_line(result: LintResult) -> str:
                      f"data ({', '.join(skipped)})")
     files = len(result.files)
     parts.append(f"{files} file{'s' if files != 1 else ''} checked")
+    unread = result.not_understood()
+    if unread:
+        parts.append(f"{len(unread)} not understood (no loss or metric recognized: "
+                     f"{', '.join(visible(u) for u in unread)})")
     return "; ".join(parts)
 
 
@@ -138,11 +142,12 @@ def render_json(result: LintResult, ruleset: RuleSet) -> str:
         "schema_version": 1,
         "tool": {"name": "lossadvisor", "version": __version__},
         "summary": {**result.counts(), "suppressed": len(result.suppressed),
-                    "files": len(result.files)},
+                    "files": len(result.files), "not_understood": len(result.not_understood())},
         "findings": [_finding_dict(f) for f in result.findings],
         "suppressed": [_finding_dict(f) for f in result.suppressed],
         "skipped": [{"rule": s.rule, "path": s.path, "reason": s.reason}
                     for s in result.skipped],
+        "configs": result.configs,
     }
     return dump_json(doc)
 
@@ -166,7 +171,15 @@ def render_github(result: LintResult, ruleset: RuleSet) -> str:
             f"::{levels[f.severity]} file={_escape_property(f.path)},line={f.line},"
             f"col={f.col},title={title}::{_escape_data(f.message)}"
         )
+    for config in result.configs:
+        if not config["understood"]:
+            lines.append(f"::warning file={_escape_property(visible(config['path']))},line=1,"
+                         f"title=not understood::{_escape_data(_NOT_UNDERSTOOD)}")
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+_NOT_UNDERSTOOD = ("lossadvisor recognized no loss or metric in this file, so nothing in it was "
+                   "checked (name its dialect with --dialect, or see `lint --format json`)")
 
 
 def render_sarif(result: LintResult, ruleset: RuleSet) -> str:
@@ -213,6 +226,15 @@ def render_sarif(result: LintResult, ruleset: RuleSet) -> str:
             "tool": {"driver": {"name": "lossadvisor", "version": __version__,
                                 **_driver_links(), "rules": rules}},
             "results": results,
+            "invocations": [{
+                "executionSuccessful": True,
+                "toolExecutionNotifications": [
+                    {"level": "warning", "message": {"text": _NOT_UNDERSTOOD},
+                     "locations": [{"physicalLocation": {
+                         "artifactLocation": {"uri": _uri(config["path"])}}}]}
+                    for config in result.configs if not config["understood"]
+                ],
+            }],
         }],
     }
     return dump_json(doc)
@@ -237,6 +259,11 @@ def render_markdown(result: LintResult, ruleset: RuleSet) -> str:
         for f in result.findings:
             lines.append(f"| `{f.path}:{f.line}:{f.col}` | {f.rule} `{f.name}` | {f.severity} "
                          f"| {cell(f.message)} |")
+        lines.append("")
+    unread = result.not_understood()
+    if unread:
+        lines += ["## Not understood", "", _NOT_UNDERSTOOD + ":", ""]
+        lines += [f"- `{cell(visible(path))}`" for path in unread]
         lines.append("")
     if result.suppressed:
         lines += ["## Suppressed", "", "| Location | Rule | How | Reason |", "|---|---|---|---|"]

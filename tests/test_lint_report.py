@@ -1,0 +1,71 @@
+"""What lint understood, in every format: the JSON `configs` list (validated against
+advisor/schema/lint.schema.json), "not understood" files, and --strict."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from conftest import GOLDEN, ROOT, run
+
+SCHEMA = json.loads((ROOT / "advisor" / "schema" / "lint.schema.json").read_text())
+REAL = ROOT / "tests" / "fixtures" / "lint" / "real"
+
+
+def test_golden_lint_json_validates_against_the_schema():
+    text = (GOLDEN / "lint-json.txt").read_text(encoding="utf-8")
+    doc = json.loads(text.split("----- stdout -----\n", 1)[1].split("----- stderr -----", 1)[0])
+    jsonschema.validate(doc, SCHEMA)
+    assert [c["dialect"] for c in doc["configs"]] == ["lightgbm", "yaml"]
+
+
+def test_configs_list_says_what_was_read_from_real_configs(monkeypatch):
+    monkeypatch.chdir(REAL)
+    result = run(["lint", "catboost_params.json", "monai_spleen_train.json",
+                  "ludwig_multi_output.yaml", "--format", "json"])
+    doc = json.loads(result.stdout)
+    jsonschema.validate(doc, SCHEMA)
+    by_model = {(c["path"], c["model"]): c for c in doc["configs"]}
+    catboost = by_model[("catboost_params.json", None)]
+    assert (catboost["dialect"], catboost["framework"]) == ("catboost", "catboost")
+    assert catboost["loss"]["id"] == "bce" and catboost["options"]["class_weight"] == "Balanced"
+    assert [m["id"] for m in catboost["metrics"]] == ["roc_auc", "pr_auc", "pr_auc"]
+    monai = by_model[("monai_spleen_train.json", None)]
+    assert monai["loss"]["name"] == "DiceCELoss" and monai["loss"]["args"]["softmax"] is True
+    assert by_model[("ludwig_multi_output.yaml", "helpful_votes")]["task"] == "regression"
+    assert doc["summary"]["not_understood"] == 0
+
+
+@pytest.fixture
+def unreadable(tmp_path) -> Path:
+    path = tmp_path / "train.yaml"
+    path.write_text("epochs: 3\nlr: 0.1\n")
+    return path
+
+
+@pytest.mark.parametrize("fmt,where,fragment", [
+    ("text", "stderr", "1 not understood"),
+    ("json", "stdout", '"understood": false'),
+    ("github", "stdout", "title=not understood::"),
+    ("sarif", "stdout", "toolExecutionNotifications"),
+    ("markdown", "stdout", "## Not understood"),
+])
+def test_not_understood_is_reported_in_every_format(unreadable, fmt, where, fragment):
+    result = run(["lint", str(unreadable), "--format", fmt])
+    assert result.exit_code == 0
+    assert fragment in getattr(result, where)
+
+
+def test_strict_fails_the_run_on_a_config_it_did_not_understand(unreadable):
+    assert run(["lint", str(unreadable), "--strict"]).exit_code == 1
+    understood = unreadable.with_name("ok.yaml")
+    understood.write_text("loss: mse\n")
+    assert run(["lint", str(understood), "--strict"]).exit_code == 0
+
+
+def test_json_configs_are_deterministic(monkeypatch):
+    monkeypatch.chdir(REAL)
+    args = ["lint", "mmdet/retinanet/retinanet_r50_fpn_1x_voc.py", "--format", "json"]
+    assert run(args).stdout == run(args).stdout
