@@ -15,7 +15,7 @@ from advisor.yamlio import MAX_BYTES
 
 MAX_NAME = 200
 """Longest loss or metric name looked up in the catalog; longer values are reported shortened."""
-MAX_ITEMS = 1000
+MAX_ITEMS = 100
 """Most metrics read from one list; a longer list is cut with a note."""
 STDIN = "-"
 
