@@ -159,3 +159,15 @@ def test_auto_leaves_the_choice_to_the_framework(tmp_path):
     path.write_text("loss: auto\nmetrics: [accuracy]\n")
     (model,) = read_config(path, load_catalog())
     assert model.loss is None and model.metrics[0].canonical == "accuracy"
+
+
+def test_readme_dialect_table_is_current():
+    from conftest import ROOT
+
+    from advisor.lint.dialects import markdown_table
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start, end = "<!-- lint-dialects:start -->\n", "<!-- lint-dialects:end -->"
+    block = readme.split(start, 1)[1].split(end, 1)[0]
+    assert block == markdown_table(), "README dialect table is stale: paste markdown_table()"
+    assert all(f"| `{module.NAME}` |" in block for module in DIALECTS)

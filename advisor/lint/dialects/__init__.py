@@ -50,6 +50,15 @@ DIALECTS: tuple[ModuleType, ...] = (
 BY_NAME = {module.NAME: module for module in DIALECTS}
 
 
+def markdown_table() -> str:
+    """README's dialect table, from the registry itself (a test keeps README current)."""
+    lines = ["| dialect (`--dialect`) | what is read | example |", "|---|---|---|"]
+    for module in DIALECTS:
+        example = module.EXAMPLE.replace("|", "\\|")
+        lines.append(f"| `{module.NAME}` | {module.SUMMARY} | `{example}` |")
+    return "\n".join(lines) + "\n"
+
+
 def detect(path: Path, text: str) -> ModuleType:
     """The dialect a file is written in, judged by its content (and name where content is
     ambiguous)."""

@@ -11,9 +11,11 @@ from advisor.lint.parse import parse_yaml
 from advisor.lint.tree import read_tree
 
 NAME = "yaml"
-SUMMARY = ("keys `loss`, `loss_fn`, `criterion`, `objective`, `loss_function`, `metrics`, "
-           "`metric`, `eval_metric`, `scoring` anywhere in the tree; strings, class paths, Hydra "
-           "`_target_` and Lightning `class_path`/`init_args` mappings, lists, metric mappings")
+SUMMARY = ("loss and metric keys anywhere in the tree (`loss`, `criterion`, `objective`, "
+           "`loss_function`, `loss_cls`, `metrics`, `eval_metric`, `best_checkpoint_metric`, "
+           "...): strings, class paths, Hydra `_target_`, Lightning `class_path`, fairseq "
+           "`_name`, metric mappings; detectron2 `FOCAL_LOSS_*`/`BBOX_REG_LOSS_TYPE`; PaddleSeg "
+           "`loss.types`; SpeechBrain `!name:`/`!new:` tags read as inert values")
 EXAMPLE = "criterion: {_target_: torch.nn.BCEWithLogitsLoss, pos_weight: 10}"
 
 
