@@ -43,6 +43,7 @@ class Knowledge:
     logged_names: tuple[str, ...]
     metric_variants: dict[str, dict[str, dict[str, str]]]
     default_names: tuple[str, ...]
+    multiclass_metrics: tuple[str, ...]
 
     def ids(self, snippets_only: bool = False) -> tuple[str, ...]:
         return tuple(f for f, fw in self.frameworks.items() if fw.snippets or not snippets_only)
@@ -114,4 +115,5 @@ def _build(data: Any) -> Knowledge:
                                   for a, m in args.items()}
                          for k, args in data["metric_variants"].items()},
         default_names=tuple(str(n).lower() for n in data["default_names"]),
+        multiclass_metrics=tuple(str(n).lower() for n in data["multiclass_metrics"]),
     )

@@ -77,6 +77,13 @@ LINT_FACTS: dict[str, str] = {
     "unfit_metrics": "Configured metrics whose tasks do not include the task.",
     "metric_loss_mismatch": "Configured metrics that share no task with the configured loss.",
     "num_class": "num_class / num_classes as configured.",
+    "metric_num_classes": "Class counts written into the metrics' arguments (num_classes=).",
+    "class_count_conflict": "How the class counts of the metrics and the model disagree (null "
+    "when they agree or are not written).",
+    "multiclass_metrics": "Configured metrics that assume more than two classes "
+    "(multi_logloss, merror, task: multiclass).",
+    "group_info": "Whether a ranking config gives its query groups (LightGBM group_column or a "
+    "<data>.query file); null when it cannot be told.",
 }
 APPLIES_TO = ("loss", "metrics", "is_unbalance", "scale_pos_weight", "from_logits",
               "final_activation", "num_class", "class_weight", "pos_weight")

@@ -17,6 +17,7 @@ from advisor import template
 from advisor.catalog import Catalog, normalize_name
 from advisor.conditions import referenced_facts
 from advisor.errors import InputError, closest, did_you_mean
+from advisor.frameworks import knowledge
 from advisor.lint.locate import bare_ignores, suppressions
 from advisor.lint.model import ModelConfig, Setting
 from advisor.lint.settings import framework_of_class
@@ -123,6 +124,9 @@ def config_facts(model: ModelConfig, catalog: Catalog, task: str | None) -> dict
     facts["final_activation"] = str(activation.value).lower() if activation else None
     num_class = options.get("num_class")
     facts["num_class"] = _number(num_class.value) if num_class else None
+    facts.update(class_facts(model, facts["num_class"]))
+    group = options.get("group_info")
+    facts["group_info"] = group.value if group is not None else None
     if entry and task:
         facts["loss_fits_task"] = task in entry.tasks
     else:
@@ -137,6 +141,23 @@ def config_facts(model: ModelConfig, catalog: Catalog, task: str | None) -> dict
         if entry else None
     )
     return facts
+
+
+def class_facts(model: ModelConfig, head: float | None) -> dict[str, Any]:
+    """Class counts written into metric arguments, and metrics that assume several classes."""
+    counts = sorted({int(n) for m in model.metrics
+                     for n in [_number(m.args.get("num_classes", m.args.get("num_class")))]
+                     if n is not None})
+    multiclass = [m.name for m in model.metrics
+                  if m.name.lower() in knowledge().multiclass_metrics
+                  or str(m.args.get("task", "")).lower() == "multiclass"]
+    conflict = None
+    if head is not None and any(c != head for c in counts):
+        conflict = f"{counts} in the metric arguments, {int(head)} in the model"
+    elif len(counts) > 1:
+        conflict = f"{counts} across the metrics"
+    return {"metric_num_classes": counts or None, "class_count_conflict": conflict,
+            "multiclass_metrics": multiclass or None}
 
 
 MAX_NAMED = 10
@@ -207,6 +228,13 @@ def lint_model(
     facts.setdefault("traits", set())
     facts["task"] = task
     facts.update(config_facts(model, ruleset.catalog, task))
+    data_classes = facts.get("n_classes") if task in ("binary", "multiclass") else None
+    written = [*(facts.get("metric_num_classes") or []),
+               *([int(facts["num_class"])] if facts.get("num_class") else [])]
+    if data_classes and facts.get("class_count_conflict") is None and any(
+            n != data_classes for n in written if n > 1):
+        facts["class_count_conflict"] = (f"{sorted(set(written))} in the config, "
+                                         f"{data_classes} in the data")
     comments = suppressions(model.lines)
     for number in bare_ignores(model.lines):
         message = (f"{model.path}:{number}: '# lossadvisor: ignore' names no rule, so it "

@@ -70,6 +70,21 @@ def parse_pairs(path: Path, text: str) -> tuple[list[str], dict[str, Located]]:
     return lines, values
 
 
+def _group_info(path: Path, values: dict[str, Located]) -> Located:
+    """Whether the query groups a ranking objective needs are given: a group_column, or the
+    ``<data>.query`` file LightGBM reads beside the data. Unknown (None) when the data file
+    itself is not there to look beside."""
+    if "group_column" in values:
+        return values["group_column"]
+    data = values.get("data")
+    found: bool | None = None
+    if data is not None:
+        file = Path(relative(path, str(data.value)))
+        if file.is_file():
+            found = file.with_name(file.name + ".query").is_file()
+    return Located(found, data.line if data else 1, data.col if data else 1, "data")
+
+
 def read(path: Path, text: str, catalog: Catalog) -> list[ModelConfig]:
     lines, values = parse_pairs(path, text)
     model = ModelConfig(path=str(path), dialect=NAME, framework="lightgbm", lines=lines)
@@ -87,6 +102,7 @@ def read(path: Path, text: str, catalog: Catalog) -> list[ModelConfig]:
     for option in ("is_unbalance", "scale_pos_weight", "num_class"):
         if option in values:
             model.options[option] = values[option]
+    model.options["group_info"] = _group_info(path, values)
     if "data" in values:
         found = values["data"]
         model.data = Located(relative(path, found.value), found.line, found.col, found.key)
