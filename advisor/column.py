@@ -128,11 +128,15 @@ def na_spelled(labels: pa.Array) -> np.ndarray:
 
 def first_row_of(column: pa.ChunkedArray, tokens: list[str]) -> int | None:
     """The first row (0-based) whose trimmed cell is one of ``tokens``."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    trimmed = pc.utf8_trim_whitespace(column)
-    rows = [pc.index(trimmed, token).as_py() for token in tokens]
-    return min((row for row in rows if row >= 0), default=None)
+    if not tokens:
+        return None
+    # One pass whatever the number of spellings (a file may hold hundreds of case variants).
+    is_token = pc.is_in(pc.utf8_trim_whitespace(column), value_set=pa.array(tokens, pa.string()))
+    row = pc.index(pc.fill_null(is_token, False), True).as_py()
+    return row if row >= 0 else None
 
 
 def label_numbers(labels: pa.Array, counts: np.ndarray,

@@ -131,8 +131,8 @@ class TableSource:
 
         stream, raw = self._open()
         with stream, raw:
-            if self.progress is None or self._buffer is not None:
-                yield stream
+            if self.progress is None or self._buffer is not None or self._file is not None:
+                yield stream  # (an unpacked xz copy is not the file the bar measures)
                 return
             fileno = _fileno(raw)
             done = threading.Event()
