@@ -15,6 +15,7 @@ from advisor.context import (
     apply_context,
     check_request,
     hint_candidates,
+    hint_note,
     hints,
     profile_context,
 )
@@ -37,6 +38,11 @@ class Analysis:
     """One profile per target column when several numeric columns are targets (multi-output):
     each column gets its own statistics, traits and advice; ``profile`` then holds only what
     they share (rows, the column count)."""
+    context_hints: dict[str, str] = field(default_factory=dict)
+    """Columns that look like a context column no flag named (kind -> column, with
+    ``notice_context``): ``lint`` reads them as facts."""
+    hint_notes: list[str] = field(default_factory=list)
+    """The notes naming the flag to pass for those columns; ``profile`` prints them."""
 
 
 MEMORY_SHARE = 0.5
@@ -136,7 +142,7 @@ def analyze(
                          None, "context columns are profiled in memory, from one file")
     layout = Layout.of(first, names)
     result: ContextResult | None = None
-    hint_notes: list[str] = []
+    looks_like: dict[str, tuple[str, str]] = {}
     if engine == "dask":
         from advisor.cluster import fold_on_cluster
 
@@ -163,7 +169,7 @@ def analyze(
             table, beside = summarise_with(first, names, extra)
             if wanted:
                 result = profile_context(*wanted, names[0], beside, thresholds, first.path)
-            hint_notes = hints(candidates, beside)
+            looks_like = hints(candidates, beside)
     where = first.path if not many else f"{first.path} (and {len(files.paths) - 1} more)"
     profile, per_column = profile_summary(table, thresholds, task, where, result)
     profile.target_reason = choice.reason
@@ -187,7 +193,7 @@ def analyze(
         )
     for single in per_column:
         single.dataset = profile.dataset
-    notes = list(table.notes) + hint_notes
+    notes = list(table.notes)
     for column in table.columns.values():
         if column.strays and column.n:
             notes.append(_stray_note(column, first if not many else None))
@@ -197,7 +203,11 @@ def analyze(
     if choice.guessed:
         notes.append(f"target: {', '.join(choice.columns)} ({choice.reason}); "
                      "pass --target to choose another")
-    return Analysis(profile, notes, per_column)
+    analysis = Analysis(profile, notes, per_column)
+    for column, (kind, why) in looks_like.items():
+        analysis.context_hints.setdefault(kind, column)
+        analysis.hint_notes.append(hint_note(column, kind, why))
+    return analysis
 
 
 def _column_profile(column: TargetSummary, task: str | None, thresholds: Thresholds, rows: int,

@@ -522,7 +522,7 @@ def profile(
                            notice_context=True, jobs=jobs, engine=engine.value,
                            scheduler=scheduler)
     detail(f"read and profiled {', '.join(paths)} in {time.perf_counter() - started:.2f} s")
-    for message in analysis.notes:
+    for message in analysis.notes + analysis.hint_notes:
         note(message)
     facts = analysis.profile.facts()
     advice = None

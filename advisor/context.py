@@ -355,18 +355,23 @@ def hint_candidates(columns: list[str], targets: list[str]) -> dict[str, str]:
     return found
 
 
-def hints(candidates: dict[str, str], data: dict[str, Any]) -> list[str]:
-    """Notes naming the flag to pass for each candidate whose values also fit its kind."""
-    notes = []
+def hints(candidates: dict[str, str], data: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """Candidates whose values also fit their kind: column -> (kind, what it looks like)."""
+    found = {}
     for name, kind in candidates.items():
         column = data.get(name)
         if column is None or len(column) == 0:
             continue
         why = _looks_like(kind, column)
         if why:
-            notes.append(f"column '{name}' looks like {why}; pass {FLAGS[kind]} {name} to "
-                         "use it (this advice does not)")
-    return notes
+            found[name] = (kind, why)
+    return found
+
+
+def hint_note(column: str, kind: str, why: str) -> str:
+    """The note naming the flag to pass for a column that looks like a context column."""
+    return (f"column '{column}' looks like {why}; pass {FLAGS[kind]} {column} to use it "
+            "(this advice does not)")
 
 
 def _looks_like(kind: str, column: Any) -> str | None:

@@ -49,6 +49,8 @@ DATA_FILES = (CATALOG_FILE, "frameworks.yaml")
 
 LINT_FACTS: dict[str, str] = {
     "loss": "Canonical id of the configured loss (null when none is configured).",
+    "offset_or_weight": "The config sets an offset (init_score, base_margin, baseline, a "
+    "LightGBM <data>.init file) or sample weights (weight_column, a <data>.weight file).",
     "loss_name": "The loss as written in the config.",
     "metrics": "Canonical ids of the configured metrics.",
     "metric_names": "The metrics as written in the config.",

@@ -136,6 +136,12 @@ STATISTICS: dict[str, str] = {
     "dispersion_index": "Variance / mean (1 for Poisson).",
     # multi-output
     "n_outputs": "Number of target columns (multi-output regression).",
+    # context columns (advisor/context.py)
+    "group_column": "The --group column (query id); for lint, also a column that looks like "
+    "one. Null when there is none.",
+    "exposure_column": "The --exposure column; for lint, also a column that looks like one.",
+    "censor_column": "The --censor column (event indicator); for lint, also a column that "
+    "looks like one.",
     # ranking (--group)
     "n_groups": "Ranking: number of groups (queries).",
     "group_size_min": "Ranking: items in the smallest group.",
@@ -174,9 +180,6 @@ FACTS: dict[str, str] = {
     "detection, metric_learning, generative).",
     "has_data": "True when the facts come from a profiled dataset, false for `recommend`.",
     "traits": "The set of traits.",
-    "group_column": "The --group column (query id), null when none was given.",
-    "exposure_column": "The --exposure column, null when none was given.",
-    "censor_column": "The --censor column (event indicator), null when none was given.",
 }
 """Facts other than statistics that rule conditions can name."""
 

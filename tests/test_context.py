@@ -252,3 +252,29 @@ def test_a_name_alone_is_not_enough(write):
     rows = "".join(f"{v},{i * 1.5}\n" for i, v in enumerate(range(8)))  # all distinct: no groups
     result = run(["profile", write("h.csv", f"qid,y\n{rows}"), "-t", "y", "-f", "json"])
     assert "looks like" not in result.stderr
+
+
+# -- lint: the context flows through the config checks --------------------------------------
+LINT = ROOT / "tests" / "fixtures" / "lint" / "context"
+
+
+def lint_rules(*args: str) -> list[str]:
+    result = run(["lint", *map(str, args), "--format", "json"])
+    assert result.exit_code in (0, 1), result.stderr
+    return [f["rule"] for f in json.loads(result.stdout)["findings"]]
+
+
+def test_lightgbm_lambdarank_without_groups_is_an_error_and_a_query_file_is_groups():
+    assert lint_rules(LINT / "noquery" / "train.conf") == ["LNT129"]
+    assert lint_rules(LINT / "withquery" / "train.conf") == []
+
+
+def test_regression_loss_on_censored_durations_and_cox_on_the_same_data():
+    assert "LNT151" in lint_rules(LINT / "survival_mse.yaml")
+    # survival:cox is judged against the data profiled with its event indicator: no mismatch
+    assert lint_rules(LINT / "survival_cox.yaml") == []
+
+
+def test_poisson_with_an_exposure_column_needs_an_offset_or_weight():
+    assert lint_rules(LINT / "exposure_poisson.yaml") == ["LNT152"]
+    assert lint_rules(LINT / "exposure_offset.yaml") == []

@@ -122,6 +122,8 @@ def config_facts(model: ModelConfig, catalog: Catalog, task: str | None) -> dict
     facts["from_logits"] = _truthy(logits.value) if logits is not None else None
     activation = options.get("final_activation")
     facts["final_activation"] = str(activation.value).lower() if activation else None
+    # None: LightGBM's data file is absent, so its <data>.query / .init files cannot be seen.
+    facts["offset_or_weight"] = "offset" in options or "sample_weight" in options
     num_class = options.get("num_class")
     facts["num_class"] = _number(num_class.value) if num_class else None
     facts.update(class_facts(model, facts["num_class"]))
@@ -336,7 +338,8 @@ def lint_paths(
             result.notes.extend(f"{model.label}: {note}" for note in model.notes)
             if model.empty():
                 continue
-            facts = _profile_facts(model, data, target, thresholds, profiles, result)
+            facts = _profile_facts(model, data, target, thresholds, profiles, result,
+                                   ruleset.catalog)
             lint_model(model, ruleset, facts, project_ignore, result)
     result.findings.sort(key=lambda f: (f.path, f.line, f.col, f.rule))
     return result
@@ -349,6 +352,7 @@ def _profile_facts(
     thresholds: Any,
     cache: dict[tuple[str, str | None], dict[str, Any]],
     result: LintResult,
+    catalog: Catalog,
 ) -> dict[str, Any] | None:
     data_path = data or (model.data.value if model.data else None)
     if not data_path:
@@ -365,9 +369,45 @@ def _profile_facts(
     if key not in cache:
         from advisor.analyze import analyze
 
-        analysis = analyze(data_path, column, thresholds)
+        analysis = analyze(data_path, column, thresholds, notice_context=True)
         result.notes.extend(analysis.notes)
-        cache[key] = analysis.profile.facts()
+        facts = analysis.profile.facts()
+        # A column that looks like a query id, an exposure or an event indicator is context
+        # the config must account for (advisor/context.py notices it).
+        facts.update({f"{kind}_column": name for kind, name in analysis.context_hints.items()})
+        cache[key] = facts
+    return _with_context(cache[key], model, data_path, column, thresholds, cache, catalog)
+
+
+CONTEXT_OF_LOSS = {"ranking": "group", "hazard": "censor"}
+"""A loss estimating this needs that context column for the data to show its task."""
+
+
+def _with_context(facts: dict[str, Any], model: ModelConfig, data_path: str,
+                  column: str | None, thresholds: Any,
+                  cache: dict[tuple[str, str | None], dict[str, Any]], catalog: Catalog
+                  ) -> dict[str, Any]:
+    """A ranking or survival loss is judged against the data profiled with the context column
+    the data shows (ranking needs the query id, survival the event indicator); without one,
+    the target's task is unknown rather than the plain-target task it would look like."""
+    entry = catalog.losses.get(model.loss.canonical) if model.loss and model.loss.canonical \
+        else None
+    kind = CONTEXT_OF_LOSS.get(entry.estimates) if entry else None
+    if entry and entry.estimates == "distribution" and "survival" in entry.tasks:
+        kind = "censor"  # accelerated failure time
+    if kind is None:
+        return facts
+    found = facts.get(f"{kind}_column")
+    if not found:
+        return {**facts, "task": None}
+    key = (f"{data_path}\0{kind}={found}", column)
+    if key not in cache:
+        from advisor.analyze import analyze
+        from advisor.context import ContextRequest
+
+        analysis = analyze(data_path, column, thresholds, context=ContextRequest(
+            **{kind: found}))
+        cache[key] = {**facts, **analysis.profile.facts()}
     return cache[key]
 
 

@@ -103,6 +103,8 @@ def read(path: Path, text: str, catalog: Catalog) -> list[ModelConfig]:
         if option in values:
             model.options[option] = values[option]
     model.options["group_info"] = _group_info(path, values)
+    if "weight_column" in values:
+        model.options["sample_weight"] = values["weight_column"]
     if "data" in values:
         found = values["data"]
         model.data = Located(relative(path, found.value), found.line, found.col, found.key)
