@@ -708,7 +708,8 @@ def lint(
     verbose: VerboseOption = False,
 ) -> None:
     """Check the losses and metrics in ML configs against the data and each other."""
-    from advisor.lint.check import lint_paths, severity_at_least
+    from advisor.lint.check import lint_paths, project_data, severity_at_least
+    from advisor.lint.paths import expand
     from advisor.render.lint import RENDERERS, summary_line
     from advisor.thresholds import DEFAULT_THRESHOLDS
     from advisor.toolconfig import find_tool_config
@@ -716,6 +717,7 @@ def lint(
     _set_verbosity(quiet, verbose)
     reads: list[str | Path] = [*(paths or []), *([data] if data else []), *rule_files(rules)]
     project = find_tool_config(Path.cwd(), reads)
+    defaults: tuple[str | None, str | None] = (None, None)
     if not paths:
         if project is None:
             raise InputError(
@@ -727,12 +729,16 @@ def lint(
             Path.cwd()) else project.path
         paths = [base] + [base.parent / p for p in project.section.get("configs", [])]
         reads += paths
+        defaults = project_data(project)
+    paths = expand(list(paths))
+    reads += paths
     check_output(output, reads)
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     ruleset = _load_ruleset(rules)
     result = lint_paths(list(paths), ruleset, data, target, project.ignore if project else [],
-                        project.thresholds if project else DEFAULT_THRESHOLDS, dialect)
+                        project.thresholds if project else DEFAULT_THRESHOLDS, dialect,
+                        defaults)
     for message in result.notes:
         note(message)
     emit(RENDERERS[fmt](result, ruleset), output, [*reads, *result.data_files])

@@ -69,3 +69,36 @@ def test_json_configs_are_deterministic(monkeypatch):
     monkeypatch.chdir(REAL)
     args = ["lint", "mmdet/retinanet/retinanet_r50_fpn_1x_voc.py", "--format", "json"]
     assert run(args).stdout == run(args).stdout
+
+
+def test_project_data_reaches_every_listed_config(tmp_path, monkeypatch):
+    import shutil
+
+    shutil.copy(ROOT / "sample_data" / "fraud.csv", tmp_path / "fraud.csv")
+    (tmp_path / "configs").mkdir()
+    (tmp_path / "configs" / "xgb.yaml").write_text('objective: "binary:logistic"\n'
+                                                   "eval_metric: [auc]\n")
+    (tmp_path / "configs" / "own.yaml").write_text("loss: mse\ndata: missing.csv\n")
+    (tmp_path / "lossadvisor.toml").write_text(
+        'data = "fraud.csv"\ntarget = "is_fraud"\nconfigs = ["configs/xgb.yaml"]\n')
+    monkeypatch.chdir(tmp_path)
+    doc = json.loads(run(["lint", "--format", "json"]).stdout)
+    assert {(f["path"], f["rule"]) for f in doc["findings"]} >= {
+        ("configs/xgb.yaml", "LNT105"), ("configs/xgb.yaml", "LNT104")}
+
+
+def test_directories_globs_and_stdin(tmp_path, monkeypatch):
+    (tmp_path / "configs").mkdir()
+    (tmp_path / "configs" / "a.yaml").write_text("loss: mse\n")
+    (tmp_path / "configs" / "b.conf").write_text("objective = binary\n")
+    (tmp_path / "configs" / "notes.md").write_text("# not a config\n")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "x.yaml").write_text("loss: mse\n")
+    monkeypatch.chdir(tmp_path)
+    doc = json.loads(run(["lint", ".", "--format", "json"]).stdout)
+    assert sorted(c["path"] for c in doc["configs"]) == ["configs/a.yaml", "configs/b.conf"]
+    doc = json.loads(run(["lint", "configs/*.yaml", "--format", "json"]).stdout)
+    assert [c["path"] for c in doc["configs"]] == ["configs/a.yaml"]
+    result = run(["lint", "-", "--format", "json"], input="objective: reg:gamma\n")
+    assert json.loads(result.stdout)["configs"][0]["loss"]["id"] == "gamma"
+    assert run(["lint", "nothing/*.yaml"]).exit_code == 2

@@ -19,7 +19,7 @@ from advisor.conditions import referenced_facts
 from advisor.errors import InputError, closest, did_you_mean
 from advisor.frameworks import knowledge
 from advisor.lint.locate import bare_ignores, suppressions
-from advisor.lint.model import ModelConfig, Setting
+from advisor.lint.model import Located, ModelConfig, Setting
 from advisor.lint.settings import framework_of_class
 from advisor.ruleset import Rule, RuleSet
 from advisor.vocabulary import ALL_TASKS, STATISTICS
@@ -59,6 +59,8 @@ class LintResult:
     skipped: list[Skipped] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    without_data: list[str] = field(default_factory=list)
+    """Configs checked without data (the data-gated rules were skipped for them)."""
     configs: list[dict[str, Any]] = field(default_factory=list)
     """What was read from each model config (advisor.lint.report.understood)."""
 
@@ -323,6 +325,7 @@ def lint_paths(
     project_ignore: list[str],
     thresholds: Any,
     dialect: str | None = None,
+    defaults: tuple[str | None, str | None] = (None, None),
 ) -> LintResult:
     """Lint config files; ``data``/``target`` override what the configs name."""
     from advisor.lint.dialects import read_config
@@ -338,8 +341,15 @@ def lint_paths(
             result.notes.extend(f"{model.label}: {note}" for note in model.notes)
             if model.empty():
                 continue
+            if model.data is None and defaults[0] and model.dialect != "lossadvisor":
+                # [tool.lossadvisor] data/target reach every config that names none
+                model.data = Located(defaults[0], 1, 1, "data")
+                if model.target is None and defaults[1]:
+                    model.target = Located(defaults[1], 1, 1, "target")
             facts = _profile_facts(model, data, target, thresholds, profiles, result,
                                    ruleset.catalog)
+            if facts is None and model.dialect != "lossadvisor":
+                result.without_data.append(model.label)
             lint_model(model, ruleset, facts, project_ignore, result)
     result.findings.sort(key=lambda f: (f.path, f.line, f.col, f.rule))
     return result
@@ -419,6 +429,18 @@ def _column_by_index(data_path: str, index: int, model: ModelConfig) -> str:
         raise InputError(f"label_column {index} is beyond the {len(columns)} columns of "
                          f"{data_path}", model.path)
     return columns[index]
+
+
+def project_data(project: Any) -> tuple[str | None, str | None]:
+    """``data`` and ``target`` of ``[tool.lossadvisor]``, the data path relative to the project
+    file, as defaults for every config it lists."""
+    if project is None:
+        return None, None
+    section = project.section
+    data = section.get("data")
+    target = section.get("target")
+    path = str(project.path.parent / str(data)) if isinstance(data, str) and data else None
+    return path, str(target) if isinstance(target, str) and target else None
 
 
 def severity_at_least(severity: str, threshold: str) -> bool:

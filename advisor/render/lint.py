@@ -93,6 +93,8 @@ def summary_line(result: LintResult) -> str:
                      f"data ({', '.join(skipped)})")
     files = len(result.files)
     parts.append(f"{files} file{'s' if files != 1 else ''} checked")
+    if result.without_data and result.skipped:
+        parts.append(f"{len(result.without_data)} checked without data")
     unread = result.not_understood()
     if unread:
         parts.append(f"{len(unread)} not understood (no loss or metric recognized: "

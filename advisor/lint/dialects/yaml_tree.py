@@ -20,7 +20,8 @@ EXAMPLE = "criterion: {_target_: torch.nn.BCEWithLogitsLoss, pos_weight: 10}"
 
 
 def detect(path: Path, text: str) -> bool:
-    return path.suffix.lower() in (".yaml", ".yml")
+    # stdin ('-') whose content no other dialect claims is read as YAML (JSON is YAML too)
+    return path.suffix.lower() in (".yaml", ".yml") or str(path) == "-"
 
 
 def read(path: Path, text: str, catalog: Catalog) -> list[ModelConfig]:
