@@ -172,6 +172,8 @@ def load_yaml(text: str, where: str, tags: bool = False) -> Any:
         raise InputError(f"invalid YAML: {exc}", where) from None
     except RecursionError:
         raise InputError(f"nested deeper than {MAX_DEPTH} levels", where) from None
+    except ValueError as exc:  # an integer beyond Python's digit limit
+        raise InputError(_number_problem(exc), where) from None
     finally:
         loader.dispose()
     return _bounded(data, where)
@@ -187,6 +189,8 @@ def load_json(text: str, where: str) -> Any:
         raise InputError(f"invalid JSON: {exc.msg}", f"{where}:{exc.lineno}") from None
     except RecursionError:  # pragma: no cover - the depth check runs first
         raise InputError(f"nested deeper than {MAX_DEPTH} levels", where) from None
+    except ValueError as exc:  # an integer beyond Python's digit limit
+        raise InputError(_number_problem(exc), where) from None
     data = _bounded(data, where)
     try:
         located = load_yaml(text, where)
@@ -228,7 +232,17 @@ def load_toml(text: str, where: str) -> dict[str, Any]:
         raise InputError(f"invalid TOML: {message}", f"{where}{line}", "fix the syntax") from None
     except RecursionError:  # tomllib recurses per nested array or inline table
         raise InputError(f"nested deeper than {MAX_DEPTH} levels", where) from None
+    except ValueError as exc:  # an integer beyond Python's digit limit
+        raise InputError(_number_problem(exc), where) from None
     return _bounded(data, where)
+
+
+def _number_problem(exc: ValueError) -> str:
+    """The one ValueError the parsers let through: Python refuses to convert an integer of
+    more than ``sys.get_int_max_str_digits()`` digits (a guard against quadratic work)."""
+    found = re.search(r"value has (\d+) digits", str(exc))
+    digits = f" ({found.group(1)} digits)" if found else ""
+    return f"a number too long to read{digits}"
 
 
 def _bounded(data: Any, where: str) -> Any:

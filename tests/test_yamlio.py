@@ -77,3 +77,13 @@ def test_profile_refuses_a_deep_project_config(tmp_path, monkeypatch):
     result = run(["profile", str(SAMPLES / "fraud.csv"), "--target", "is_fraud"])
     assert result.exit_code == 2
     assert "lossadvisor.toml: nested deeper than" in result.stderr
+
+
+@pytest.mark.parametrize("loader,text", [
+    (load_yaml, "a: " + "9" * 5000 + "\n"),
+    (load_json, '{"a": ' + "9" * 5000 + "}"),
+    (load_toml, "a = " + "9" * 5000 + "\n"),
+])
+def test_an_integer_beyond_pythons_digit_limit_is_an_input_error(loader, text):
+    with pytest.raises(InputError, match=r"a number too long to read \(5000 digits\)"):
+        loader(text, "big.cfg")
