@@ -4,7 +4,7 @@ One :class:`TargetSummary` per target column is built by folding Arrow arrays in
 missing and infinite values, count, mean and central moment sums (merged with Pébay's formulas),
 sum and extremes, zeros, negatives, whether every value is whole, first/last value and
 monotonicity (identifier detection), the exact count of every distinct value up to
-:data:`LEVEL_CAP`, text label counts up to the same cap, and beyond the cap a t-digest quantile sketch
+:data:`LEVEL_CAP`, text label counts up to the same cap, beyond the cap a t-digest quantile sketch
 (Apache DataSketches). Summaries of parts of the data :meth:`~TargetSummary.merge` into the
 summary of the whole, and :meth:`~TargetSummary.to_bytes` carries one between processes or
 cluster workers.
