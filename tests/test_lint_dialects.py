@@ -27,6 +27,10 @@ def test_every_dialect_module_declares_its_interface():
     ("train.cfg", "# LightGBM\nnum_leaves = 31\nobjective = regression\n", "lightgbm"),
     ("params.txt", '{"loss": "mse"}', "json"),
     ("params.toml", 'objective = "reg:gamma"\n', "toml"),
+    # A TOML file that opens with a table header is TOML, not a JSON array (found by the fuzzer).
+    ("params.toml", '[xgboost]\nobjective = "reg:squarederror"\n', "toml"),
+    ("params.txt", '["rmse", "mae"]\n', "json"),
+    ("params.conf", '[\n  {"loss": "mse"}\n]\n', "json"),
     ("pyproject.toml", '[tool.lossadvisor]\nloss = "mse"\n', "lossadvisor"),
     ("model.yaml", "output_features:\n  - {name: y, type: binary}\n", "ludwig"),
     ("hydra.yaml", "criterion: {_target_: torch.nn.MSELoss}\n", "yaml"),

@@ -3,6 +3,7 @@ loss and metric keys found by name anywhere in the tree."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from advisor.catalog import Catalog
@@ -17,8 +18,18 @@ SUMMARY = ("the same keys as YAML; a Keras compile config's `loss` (string or se
 EXAMPLE = '{"loss": {"class_name": "BinaryCrossentropy", "config": {"from_logits": true}}}'
 
 
+_TABLE_HEADER = re.compile(r"\[\[?[^\[\]{},\n]+\]\]?[ \t]*(#.*)?")
+"""A first line like ``[xgboost]`` or ``[[models]]``: a TOML or INI table header, not JSON."""
+
+
 def detect(path: Path, text: str) -> bool:
-    return path.suffix.lower() == ".json" or text.lstrip()[:1] in ("{", "[")
+    if path.suffix.lower() == ".json":
+        return True
+    if path.suffix.lower() == ".toml":
+        return False
+    head = text.lstrip()
+    first = head.split("\n", 1)[0].strip()
+    return head[:1] == "{" or (head[:1] == "[" and not _TABLE_HEADER.fullmatch(first))
 
 
 def read(path: Path, text: str, catalog: Catalog) -> list[ModelConfig]:
