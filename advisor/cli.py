@@ -433,6 +433,11 @@ FrameworkOption = Annotated[
     typer.Option("--framework", help="Print a snippet for the top loss in this framework."),
 ]
 
+TrialFlag = Annotated[
+    bool, typer.Option("--trial", help="Also fit the top losses on this data (cross-validated) "
+                       "and show the evidence beside each; see `lossadvisor trial --help`."),
+]
+
 
 # -- commands ------------------------------------------------------------------------------
 @app.command()
@@ -494,6 +499,7 @@ def profile(
         str | None, typer.Option("--scheduler", help="Dask scheduler address "
                                  "(tcp://host:8786); default: a LocalCluster on this machine.")
     ] = None,
+    trial: TrialFlag = False,
 ) -> None:
     """Profile the target of a dataset and recommend losses and metrics, with the evidence."""
     from advisor.analyze import analyze
@@ -513,6 +519,8 @@ def profile(
     check_output(output, reads)
     if scheduler and engine is not Engine.dask:
         raise InputError("--scheduler needs --engine dask", scheduler)
+    if trial:
+        _trial_path(paths)
     thresholds = config.thresholds if config else DEFAULT_THRESHOLDS
     ruleset = None if no_advice else _load_ruleset(rules)  # bad rules fail before reading data
     started = time.perf_counter()
@@ -543,7 +551,168 @@ def profile(
             detail(f"rules fired: {', '.join(advice.fired) or 'none'}")
             snippet = _snippet(advice, ruleset, framework, facts)
     doc = build_report(analysis.profile, advice, snippet, columns)
+    if trial:
+        from advisor.render.common import clean
+        from advisor.trial import TrialOptions, attach
+
+        if advice is None:
+            raise InputError("--trial needs the advice and one target column", None,
+                             "drop --no-advice; pass a single --target")
+        doc = clean(attach(doc, _trial(paths[0], analysis, advice, TrialOptions())))
     emit(_render(doc, fmt, color_mode(color, output is not None), show_all), output, reads)
+
+
+def _trial_path(paths: str | list[str]) -> None:
+    """The trial reads one file twice (the target's profile, then a row sample)."""
+    paths = [paths] if isinstance(paths, str) else paths
+    if "-" in paths:
+        raise InputError("the trial reads the data twice and cannot use stdin", "-",
+                         "save the data to a file first")
+    if len(paths) != 1:
+        raise InputError("the trial reads one file", None, "pass a single PATH")
+
+
+def _trial(path: str, analysis, advice, options, quiet: bool = False) -> dict[str, Any]:
+    """Run the trial for an analysed target; the document's ``trial`` section."""
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before OpenMP starts (see README)
+    from advisor.trial import run_trial
+    from advisor.trial_spec import choose_candidates, load_trial_spec
+
+    prof = analysis.profile
+    if len(prof.target) != 1:
+        raise InputError("the trial fits one target column", None, "pass a single --target")
+    spec = load_trial_spec()
+    ranked = [rec.id for rec in advice.losses] if advice else []
+    candidates = choose_candidates(ranked, prof.task, spec, asked=options.losses)
+    for item in candidates.not_trialable:
+        note(f"not trialable: {item['id']}: {item['reason']}")
+    with _fold_progress(quiet) as progress:
+        return run_trial(path, prof.target[0], prof.task, prof.stats.get("positive_label"),
+                         candidates, spec, options, note, progress)
+
+
+@contextmanager
+def _fold_progress(quiet: bool):
+    """A bar per fold on a terminal; one line per fold in logs."""
+    if quiet:
+        yield None
+        return
+    start = time.monotonic()
+    if not _is_tty(sys.stderr):
+        def line(done: int, total: int) -> None:
+            note(f"trial: fold {done}/{total} done ({time.monotonic() - start:.1f} s)")
+
+        yield line
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn("trial folds"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+    task_id = bar.add_task("folds", total=None)
+    bar.start()
+
+    def update(done: int, total: int) -> None:
+        bar.update(task_id, completed=done, total=total)
+
+    try:
+        yield update
+    finally:
+        bar.stop()
+
+
+@app.command()
+def trial(
+    path: Annotated[str, typer.Argument(metavar="PATH", help="CSV/TSV (optionally "
+                                        ".gz/.bz2/.xz) or Parquet file.")],
+    target: Annotated[
+        str | None, typer.Option("--target", "-t", help="Target column. Guessed when omitted."),
+    ] = None,
+    task: Annotated[
+        str | None, typer.Option("--task", help="Override the inferred task."),
+    ] = None,
+    losses: Annotated[
+        str | None,
+        typer.Option("--losses", help="Comma-separated catalog loss ids to compare, the first "
+                     "taken as the pick (default: the rules' top 3 plus the naive default)."),
+    ] = None,
+    folds: Annotated[int, typer.Option("--folds", min=2, max=50, help="Folds (K).")] = 5,
+    repeats: Annotated[
+        int | None,
+        typer.Option("--repeats", min=1, max=20, help="Repeats of the K folds (default: 3 up "
+                     "to 25,000 rows, else 1)."),
+    ] = None,
+    rows: Annotated[
+        int, typer.Option("--rows", min=100, help="Rows sampled (uniformly, while reading).")
+    ] = 100_000,
+    budget: Annotated[
+        float | None,
+        typer.Option("--budget", min=1.0, help="Seconds; stop between folds and compare the "
+                     "complete folds only (makes the result depend on machine speed)."),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed for sampling, folds, models.")] = 0,
+    group: Annotated[
+        str | None, typer.Option("--group", help="Column of groups: no group is in both the "
+                                 "training and the test rows of a fold."),
+    ] = None,
+    time_col: Annotated[
+        str | None, typer.Option("--time", help="Column to order by: every fold trains on the "
+                                 "past and tests on the future."),
+    ] = None,
+    threads: Annotated[
+        int | None, typer.Option("--threads", min=1, help="OpenMP threads per fit (default: "
+                                 "all cores, with OMP_WAIT_POLICY=PASSIVE)."),
+    ] = None,
+    fmt: ReportFormatOption = "text",
+    output: OutputOption = None,
+    rules: RulesOption = None,
+    color: ColorOption = Color.auto,
+) -> None:
+    """Fit the recommended losses and the naive default on this data and compare them."""
+    from advisor.analyze import analyze
+    from advisor.engine import advise
+    from advisor.report import build_report
+    from advisor.thresholds import DEFAULT_THRESHOLDS
+    from advisor.toolconfig import find_tool_config
+    from advisor.trial import TrialOptions, attach
+
+    config = find_tool_config(Path.cwd())
+    reads = [path, *([config.path] if config else []), *rule_files(rules)]
+    check_output(output, reads)
+    _trial_path(path)
+    if group and time_col:
+        raise InputError("--group and --time cannot be combined", None, "choose one")
+    options = TrialOptions(
+        losses=[x.strip() for x in losses.split(",") if x.strip()] if losses else None,
+        folds=folds, repeats=repeats, rows=rows, budget=budget, seed=seed, group=group,
+        time=time_col, threads=threads,
+    )
+    ruleset = _load_ruleset(rules)
+    if options.losses:
+        unknown = [x for x in options.losses if not ruleset.catalog.has("loss", x)]
+        if unknown:
+            from advisor.errors import did_you_mean
+
+            raise InputError(f"unknown loss '{unknown[0]}'"
+                             f"{did_you_mean(unknown[0], ruleset.catalog.ids('loss'))}",
+                             "--losses", "use catalog ids such as poisson, mse, weighted_bce")
+    thresholds = config.thresholds if config else DEFAULT_THRESHOLDS
+    analysis = analyze(path, target, thresholds, task=task)
+    for message in analysis.notes:
+        note(message)
+    advice = advise(analysis.profile.facts(), ruleset, thresholds)
+    section = _trial(path, analysis, advice, options)
+    doc = attach(build_report(analysis.profile, advice), section)
+    from advisor.render.common import clean
+
+    doc = clean(doc)
+    mode = color_mode(color, output is not None)
+    if fmt == "text":
+        from advisor.render.trial import render_trial_table
+
+        emit(render_trial_table(doc, width=terminal_width(), color=mode), output, reads)
+        return
+    emit(_render(doc, fmt, mode, True), output, reads)
 
 
 @app.command()

@@ -28,8 +28,10 @@ def column_docs(doc: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def why(item: dict[str, Any]) -> list[str]:
-    """A recommendation's rationale lines, then its consistency note (first metric only)."""
-    return [*item["rationale"], *([f"Note: {item['note']}"] if item.get("note") else [])]
+    """A recommendation's rationale lines, then its consistency note (first metric only), then
+    the trial's evidence (``--trial``)."""
+    return [*item["rationale"], *([f"Note: {item['note']}"] if item.get("note") else []),
+            *([f"Evidence: {item['evidence']}"] if item.get("evidence") else [])]
 
 def cell(text: Any) -> str:
     """Escape a value for a Markdown table cell."""

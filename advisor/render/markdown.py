@@ -67,6 +67,10 @@ def _document(doc: dict[str, Any]) -> str:
                 f"{cell(' '.join(item['rationale']))} | {', '.join(item['rules'])} |"
             )
         lines.append("")
+    if doc.get("trial"):
+        from advisor.render.trial import trial_markdown
+
+        lines += trial_markdown(doc)
     if doc.get("snippet"):
         s = doc["snippet"]
         lines += [f"## {FRAMEWORK_LABELS.get(s['framework'], s['framework'])}: {s['loss']}", "",

@@ -71,6 +71,10 @@ def _sections(doc: dict[str, Any], width: int, limit: int | None, title: str = "
         parts.append(_recommendations("Metrics", doc["metrics"], limit, width))
     if doc["avoid"]:
         parts.append(_avoid(doc["avoid"]))
+    if doc.get("trial"):
+        from advisor.render.trial import trial_renderables
+
+        parts += trial_renderables(doc)
     if doc.get("snippet"):
         s = doc["snippet"]
         label = FRAMEWORK_LABELS.get(s["framework"], s["framework"])

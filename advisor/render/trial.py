@@ -1,0 +1,172 @@
+"""The trial's views: candidates × metrics, one verdict sentence per comparison, and a chart of
+the differences with their intervals (plain characters, so Markdown shows the same chart).
+
+Rendering reads only the result document, so the terminal shows what JSON exports.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from advisor.render.common import cell
+from advisor.trial_spec import SCORE_NAMES
+
+CHART_WIDTH = 41
+"""Characters of the difference axis (odd, so zero can sit on a column)."""
+
+
+def metric_name(metric: str) -> str:
+    return SCORE_NAMES.get(metric, metric)
+
+
+def chart_lines(section: dict[str, Any], width: int = CHART_WIDTH) -> list[str]:
+    """One line per comparison: the 95% interval as ├──┤, the mean as ●, zero as │.
+
+    Positive (right of zero) favours the top pick; all comparisons share one axis.
+    """
+    rows = [c for c in section["comparisons"] if c["ci_low"] is not None
+            and c["ci_high"] is not None]
+    if not rows:
+        return []
+    low = min(0.0, *(c["ci_low"] for c in rows))
+    high = max(0.0, *(c["ci_high"] for c in rows))
+    span = (high - low) or 1.0
+
+    def at(value: float) -> int:
+        return max(0, min(width - 1, round((value - low) / span * (width - 1))))
+
+    label_width = max(len(c["other"]) for c in rows)
+    top = section["candidates"][0]["id"]
+    lines = [f"{'':>{label_width}}  {'← ' + 'other better':<{width // 2}}"
+             f"{(top + ' better →'):>{width - width // 2}}"]
+    for c in rows:
+        line = [" "] * width
+        a, b = at(c["ci_low"]), at(c["ci_high"])
+        for i in range(a, b + 1):
+            line[i] = "─"
+        line[a], line[b] = "├", "┤"
+        zero = at(0.0)
+        if line[zero] == " ":
+            line[zero] = "│"
+        line[at(c["difference"])] = "●"
+        lines.append(f"{c['other']:>{label_width}}  {''.join(line)}  {c['verdict']}")
+    axis = [" "] * width
+    axis[at(0.0)] = "0"
+    lines.append(f"{'':>{label_width}}  {''.join(axis)}")
+    lines.append(f"{'':>{label_width}}  {_num(low)} … {_num(high)} "
+                 f"({metric_name(rows[0]['metric'])} difference, 95% interval)")
+    return lines
+
+
+def score_cell(score: dict[str, Any]) -> str:
+    if score["mean"] is None:
+        return "—"
+    text = _num(score["mean"])
+    if score.get("sd") is not None:
+        text += f" ± {_num(score['sd'])}"
+    return text
+
+
+def wins_cell(section: dict[str, Any], candidate: str) -> str:
+    if candidate == section["candidates"][0]["id"]:
+        return "top pick"
+    for c in section["comparisons"]:
+        if c["other"] == candidate:
+            return f"{c['folds'] - c['wins']}/{c['folds']}"
+    return ""
+
+
+def render_trial_table(doc: dict[str, Any], width: int = 100, color: str = "never") -> str:
+    """The ``trial`` command's terminal view."""
+    from rich.text import Text
+
+    from advisor.render.table import to_text
+
+    section = doc["trial"]
+    data = doc["dataset"]
+    head = [
+        Text(f"lossadvisor trial: {doc['target'][0]} in {data['path']}", style="bold"),
+        Text(f"Task {doc['task']}; {section['rows']['used']:,} rows used "
+             f"({section['rows']['in_file']:,} in the file), "
+             f"{len(section['features']['used'])} features; "
+             f"{section['split']['kind']} folds {section['split']['folds']} x "
+             f"{section['split']['repeats']}, seed {section['seed']}"),
+        Text("Rule: " + section["decision_rule"]["text"], style="dim"),
+    ]
+    return to_text(head + trial_renderables(doc), width, color)
+
+
+def trial_renderables(doc: dict[str, Any]) -> list[Any]:
+    """The rich pieces shared by ``trial`` and ``profile --trial``."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    section = doc["trial"]
+    metrics = section["metrics"]
+    table = Table(title="Trial (mean ± SD over folds)", title_justify="left",
+                  title_style="bold", box=box.SIMPLE_HEAVY, expand=True)
+    table.add_column("Loss", style="bold", no_wrap=True)
+    table.add_column("Role", no_wrap=True)
+    for metric in metrics:
+        label = metric_name(metric) + (" (decides)" if metric == section["primary"] else "")
+        table.add_column(label, justify="right")
+    table.add_column("Folds other better", justify="right")
+    table.add_column("Model", ratio=3, overflow="fold")
+    for cand in section["candidates"]:
+        table.add_row(Text(cand["id"]), Text(cand["role"]),
+                      *(Text(score_cell(cand["scores"][m])) for m in metrics),
+                      Text(wins_cell(section, cand["id"])), Text(cand["model"], style="dim"))
+    parts: list[Any] = [table]
+    verdicts = Text()
+    for c in section["comparisons"]:
+        style = {"wins": "green", "loses": "red", "trade-off": "yellow"}.get(c["verdict"], "")
+        verdicts.append("• " + c["sentence"] + "\n", style=style)
+    if section.get("contradiction"):
+        verdicts.append(section["contradiction"] + "\n", style="bold red")
+    parts.append(verdicts)
+    chart = chart_lines(section)
+    if chart:
+        parts.append(Text("\n".join(chart)))
+    extra = [f"dropped {d['column']}: {d['reason']}" for d in section["features"]["dropped"]
+             if d["reason"] != "the target"]
+    extra += [f"not trialable {n['id']}: {n['reason']}" for n in section["not_trialable"]]
+    extra += section["notes"] + section["split_hints"]
+    if extra:
+        parts.append(Text("\n".join("note: " + e for e in extra), style="dim"))
+    return parts
+
+
+def trial_markdown(doc: dict[str, Any]) -> list[str]:
+    """The trial as Markdown lines (for ``--format markdown``)."""
+    section = doc["trial"]
+    metrics = section["metrics"]
+    lines = ["## Trial", "", cell(section["decision_rule"]["text"]), "",
+             "| Loss | Role | " + " | ".join(metric_name(m) for m in metrics)
+             + " | Folds other better | Model |",
+             "|---|---|" + "---:|" * len(metrics) + "---:|---|"]
+    for cand in section["candidates"]:
+        lines.append(f"| `{cand['id']}` | {cand['role']} | "
+                     + " | ".join(score_cell(cand["scores"][m]) for m in metrics)
+                     + f" | {wins_cell(section, cand['id'])} | `{cell(cand['model'])}` |")
+    lines.append("")
+    lines += [f"- **{c['verdict']}**: {cell(c['sentence'])}" for c in section["comparisons"]]
+    if section.get("contradiction"):
+        lines += ["", f"**{cell(section['contradiction'])}**"]
+    chart = chart_lines(section)
+    if chart:
+        lines += ["", "```", *chart, "```"]
+    extra = [f"dropped `{d['column']}`: {d['reason']}" for d in section["features"]["dropped"]
+             if d["reason"] != "the target"]
+    extra += [f"not trialable `{n['id']}`: {n['reason']}" for n in section["not_trialable"]]
+    extra += section["notes"] + section["split_hints"]
+    if extra:
+        lines += [""] + [f"- {cell(e)}" for e in extra]
+    lines.append("")
+    return lines
+
+
+def _num(value: float) -> str:
+    if value != 0 and (abs(value) >= 1e5 or abs(value) < 1e-3):
+        return f"{value:.3e}"
+    return f"{value:.4g}"
