@@ -59,9 +59,14 @@ class FoldResult:
     deltas: dict[str, float] = field(default_factory=dict)
 
 
-def decision_rule(primary: str, secondary: list[str], seed: int, folds: int, repeats: int,
-                  split: str) -> dict[str, Any]:
+def decision_rule(top: str, primary: str, secondary: list[str], seed: int, folds: int,
+                  repeats: int, split: str) -> dict[str, Any]:
     """The rule, stated before fitting (printed on stderr and kept in the output)."""
+    from advisor.catalog import load_catalog
+    from advisor.trial_spec import departure
+
+    estimates = load_catalog().get("loss", top).estimates
+    departs = departure(top, primary)
     direction = "higher" if primary in HIGHER_IS_BETTER else "lower"
     text = (
         f"Candidates are compared with the top pick on {SCORE_NAMES[primary]} ({direction} is "
@@ -70,10 +75,13 @@ def decision_rule(primary: str, secondary: list[str], seed: int, folds: int, rep
         f"difference above {PRACTICAL:.1%} of the top pick's score to win or lose; an interval "
         f"inside ±{PRACTICAL:.1%} is a tie; anything else is no evidence"
     )
+    if departs:
+        text += f" ({top} estimates {estimates.replace('_', ' ')}: {departs.rstrip('.')})"
     if secondary:
         text += "; a win that " + " or ".join(SCORE_NAMES[s] for s in secondary) + \
             " significantly contradicts is a trade-off"
-    return {"primary": primary, "secondary": secondary, "alpha": ALPHA,
+    return {"estimates": estimates, "primary": primary, "departs": departs,
+            "secondary": secondary, "alpha": ALPHA,
             "practical_threshold": PRACTICAL, "min_folds": MIN_FOLDS,
             "correction": "nadeau-bengio", "multiple_comparisons": "holm", "seed": seed,
             "text": text + "."}
@@ -115,7 +123,8 @@ def run_trial(
     if options.time is not None:
         repeats = 1
     splits, split_kind = _splits(features, task, options, repeats)
-    rule = decision_rule(primary, secondary, options.seed, options.folds, repeats, split_kind)
+    rule = decision_rule(top.id, primary, secondary, options.seed, options.folds, repeats,
+                         split_kind)
     say("decision rule: " + rule["text"])
     notes = list(candidates.notes) + features.notes
     if total_rows > features.rows_read:

@@ -105,6 +105,10 @@ def _load(path: str) -> TrialSpec:
             problems.append(f"trial loss '{loss_id}': score must be one of {SCORES}")
             continue
         losses[loss_id] = LossSpec(id=loss_id, **raw)
+    for item in losses.values():
+        problem = _inconsistent(item, catalog)
+        if problem:
+            problems.append(problem)
     for loss_id, target in same_as.items():
         if target not in losses:
             problems.append(f"trial loss '{loss_id}': same_as '{target}' is not trialable")
@@ -134,6 +138,48 @@ def _load(path: str) -> TrialSpec:
         same_as=same_as,
         not_trialable={str(k): str(v) for k, v in (section.get("not_trialable") or {}).items()},
     )
+
+
+PRIOR_CORRECTED = ("probability", "probability_reweighted")
+"""Log loss after undoing the class weights is strictly consistent for both: a strictly
+consistent score composed with a bijection of the prediction stays strictly consistent for the
+mapped functional (for an unweighted model the correction is the identity)."""
+
+
+def score_functional(score: str, estimates: str) -> str:
+    """What a trial score measures, in the catalog's functionals, for a loss estimating
+    ``estimates``."""
+    from advisor.catalog import load_catalog
+
+    if score == "log_loss_prior_corrected":
+        return estimates if estimates in PRIOR_CORRECTED else "probability"
+    return load_catalog().get("metric", score).estimates
+
+
+def departure(loss_id: str, score: str) -> str | None:
+    """The catalog's stated reason when ``score`` is not strictly consistent for what the loss
+    estimates (Huber's robust centre judged by squared error), else None."""
+    from advisor.catalog import load_catalog
+
+    catalog = load_catalog()
+    estimates = catalog.get("loss", loss_id).estimates
+    functional = catalog.functionals.get(estimates)
+    measured = score_functional(score, estimates)
+    if functional is None or measured == estimates or measured in functional.scored_by:
+        return None
+    return " ".join(functional.departs.get(measured, "").split()) or None
+
+
+def _inconsistent(item: LossSpec, catalog: Any) -> str | None:
+    """A trial score must be consistent for what its loss estimates, or a stated departure."""
+    estimates = catalog.get("loss", item.id).estimates
+    functional = catalog.functionals.get(estimates)
+    measured = score_functional(item.score, estimates)
+    if functional is None or measured == estimates or measured in functional.scored_by \
+            or measured in functional.departs:
+        return None
+    return (f"trial loss '{item.id}' estimates {estimates} but its score '{item.score}' "
+            f"measures {measured}, neither consistent nor a stated departure")
 
 
 def choose_candidates(ranked: list[str], task: str, spec: TrialSpec, top: int = 3,
