@@ -104,7 +104,17 @@ def _sample_pass(source: TableSource, rows: int, seed: int) -> tuple[pa.Table, i
     if kept is None:
         raise InputError("the table has no rows", source.path)
     order = np.argsort(index, kind="stable")
-    return kept.take(order).combine_chunks(), seen
+    return kept.take(order).combine_chunks().rename_columns(unique_names(source.columns)), seen
+
+
+def unique_names(columns: list[str]) -> list[str]:
+    """Header names made usable as feature names: an empty or repeated header cell gets its
+    position (the reader addresses columns by position, so any header is allowed)."""
+    counts: dict[str, int] = {}
+    for name in columns:
+        counts[name] = counts.get(name, 0) + 1
+    return [name if name and counts[name] == 1 else f"{name or '(unnamed)'} (column {i + 1})"
+            for i, name in enumerate(columns)]
 
 
 def prepare(table: pa.Table, target: str, task: str, positive: str | None,

@@ -343,3 +343,10 @@ def test_help_does_not_import_pandas_or_sklearn():
         imported = {line.split("|")[-1].strip().split(".")[0]
                     for line in result.stderr.splitlines() if line.startswith("import time:")}
         assert not imported & {"pandas", "sklearn", "scipy"}, args
+
+
+def test_repeated_or_empty_header_cells_become_distinct_feature_names(write):
+    path = write("dup.csv", "a,a,,y\n1,2,3,4\n5,6,7,8\n")
+    table, rows = read_sample(open_table(path), 100, 0)
+    assert rows == 2
+    assert table.column_names == ["a (column 1)", "a (column 2)", "(unnamed) (column 3)", "y"]
