@@ -30,7 +30,7 @@ GOAL_SECONDS = 60.0
 GOAL_MB = 600.0
 FLOOR = """
 import sys
-import numpy as np, pyarrow.csv as pc
+import numpy as np, pandas as pd, pyarrow.csv as pc
 from sklearn.ensemble import HistGradientBoostingRegressor
 t = pc.read_csv(sys.argv[1])
 rng = np.random.default_rng(0)
@@ -38,7 +38,7 @@ keep = np.sort(rng.choice(t.num_rows, size=min(t.num_rows, 100_000), replace=Fal
 frame = t.take(keep).to_pandas()
 y = frame.pop("y").to_numpy()
 for c in frame.columns:
-    if frame[c].dtype == object:
+    if not pd.api.types.is_numeric_dtype(frame[c]):
         frame[c] = frame[c].astype("category")
 HistGradientBoostingRegressor(random_state=0).fit(frame, y)
 """
