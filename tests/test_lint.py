@@ -217,7 +217,7 @@ def test_tool_config_lists_more_configs(tmp_path, monkeypatch):
     assert doc["summary"]["files"] == 2 and result.exit_code == 1
 
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import HealthCheck, example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 _keys = st.sampled_from(["loss", "metrics", "objective", "eval_metric", "criterion", "_target_",
@@ -252,6 +252,7 @@ def test_any_config_tree_reads_cleanly(tmp_path, tree, suffix):
 @given(st.lists(st.tuples(st.sampled_from(["objective", "metric", "is_unbalance", "label",
                                             "scale_pos_weight", "num_class", "data", "x"]),
                           st.text(alphabet="abcdefgh_:,0123456789 ", max_size=12)), max_size=8))
+@example(pairs=[("objective", "multiclass"), ("num_class", "1e999")])  # int(inf) raised
 def test_any_lightgbm_conf_reads_cleanly(tmp_path, pairs):
     path = tmp_path / "train.conf"
     path.write_text("".join(f"{k} = {v}\n" for k, v in pairs))

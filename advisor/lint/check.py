@@ -9,6 +9,8 @@ clean bill of health.
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -206,10 +208,13 @@ def _set(value: Any) -> bool:
 
 
 def _number(value: Any) -> float | None:
+    """A finite number written in a config, or None: 'inf' or 1e400 as a class count is no count
+    (and int() of it would raise)."""
     try:
-        return float(value)
-    except (TypeError, ValueError):
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
         return None
+    return number if math.isfinite(number) else None
 
 
 def lint_model(
