@@ -19,7 +19,7 @@ from typing import Any
 
 from advisor import __version__
 from advisor.errors import InputError
-from advisor.yamlio import MAX_BYTES, load_yaml
+from advisor.yamlio import load_yaml, read_bounded
 
 
 def cache_dir() -> Path | None:
@@ -36,12 +36,7 @@ def _key(raw: bytes) -> str:
 
 def read_rule_data(path: Path) -> tuple[Any, str | None]:
     """Parsed content of a rule file, and the cache key to store it under (None if cached)."""
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise InputError(f"larger than {MAX_BYTES // (1024 * 1024)} MiB", str(path))
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read ({exc.strerror})", str(path)) from None
+    raw = read_bounded(path)
     key = _key(raw)
     folder = cache_dir()
     if folder is not None:

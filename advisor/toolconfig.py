@@ -18,7 +18,7 @@ from typing import Any
 
 from advisor.errors import InputError, ProblemList, did_you_mean, kind_of
 from advisor.thresholds import DEFAULT_THRESHOLDS, Thresholds
-from advisor.yamlio import MAX_BYTES, load_toml
+from advisor.yamlio import load_toml, read_bounded
 
 FILENAMES = ("lossadvisor.toml", "pyproject.toml")
 RULE_ID = re.compile(r"^[A-Za-z]{2,5}[0-9]{3}$")
@@ -84,13 +84,9 @@ def read_tool_config(path: Path, text: str | None = None) -> ToolConfig | None:
     where = str(path)
     if text is None:
         try:
-            if path.stat().st_size > MAX_BYTES:
-                raise InputError(f"larger than {MAX_BYTES // (1024 * 1024)} MiB", where)
-            text = path.read_text(encoding="utf-8-sig")
+            text = read_bounded(path).decode("utf-8-sig")
         except UnicodeDecodeError:
             raise InputError("not UTF-8 text", where, "save the file as UTF-8") from None
-        except OSError as exc:
-            raise InputError(f"cannot read ({exc.strerror})", where) from None
     data = load_toml(text, where)
     prefix: tuple[str, ...] = ()
     if path.name == "pyproject.toml":

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from advisor.errors import InputError
@@ -136,6 +137,17 @@ def _tagged_loader_class() -> type:
         yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG]
     TaggedLoader.add_multi_constructor("", construct_tagged)
     return TaggedLoader
+
+
+def read_bounded(path: Path) -> bytes:
+    """A config or rule file's bytes, refused before reading when it is larger than any real one
+    (a hostile file must not cost memory in proportion to its size)."""
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise InputError(f"larger than {MAX_BYTES // (1024 * 1024)} MiB", str(path))
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read ({exc.strerror})", str(path)) from None
 
 
 def _check_size(text: str, where: str) -> None:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from advisor.errors import InputError
-from advisor.yamlio import MAX_BYTES
+from advisor.yamlio import MAX_BYTES, read_bounded
 
 MAX_NAME = 200
 """Longest loss or metric name looked up in the catalog; longer values are reported shortened."""
@@ -31,13 +31,7 @@ def read_text(path: Path) -> str:
         raise InputError("no such file", str(path), "check the path")
     if path.is_dir():
         raise InputError("is a directory, not a config file", str(path))
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise InputError(f"larger than {MAX_BYTES // (1024 * 1024)} MiB", str(path))
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read ({exc.strerror})", str(path)) from None
-    return _decode(raw, str(path))
+    return _decode(read_bounded(path), str(path))
 
 
 def _decode(raw: bytes, where: str) -> str:
