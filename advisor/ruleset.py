@@ -19,6 +19,8 @@ from advisor.cache import read_rule_data, store
 from advisor.catalog import Catalog, load_catalog
 from advisor.conditions import GROUPS, OPERATOR_VALUES, OPERATORS, evaluate
 from advisor.errors import InputError, ProblemList, did_you_mean, kind_of
+from advisor.lint.facts import REGISTRY as LINT_REGISTRY
+from advisor.lint.facts import config_facts
 from advisor.resources import builtin_rules_dir
 from advisor.thresholds import TEMPLATE_THRESHOLDS
 from advisor.vocabulary import ALL_TASKS, FACTS, STATISTICS, TRAITS
@@ -47,50 +49,12 @@ CATALOG_FILE = "catalog.yaml"
 DATA_FILES = (CATALOG_FILE, "frameworks.yaml")
 """Files in a rules folder that hold knowledge, not rules."""
 
-LINT_FACTS: dict[str, str] = {
-    "loss": "Canonical id of the configured loss (null when none is configured).",
-    "offset_or_weight": "The config sets an offset (init_score, base_margin, baseline, a "
-    "LightGBM <data>.init file) or sample weights (weight_column, a <data>.weight file).",
-    "loss_name": "The loss as written in the config.",
-    "metrics": "Canonical ids of the configured metrics.",
-    "metric_names": "The metrics as written in the config.",
-    "framework": "The framework the config dialect implies (keras, lightgbm, xgboost, ...).",
-    "loss_args": "Names of the arguments given to the loss (pos_weight, weight, ...).",
-    "class_weighting": "True when the config weights classes (pos_weight, class_weight, "
-    "scale_pos_weight, is_unbalance, auto_class_weights, ...).",
-    "is_unbalance": "LightGBM is_unbalance is set true.",
-    "scale_pos_weight": "A scale_pos_weight is set.",
-    "from_logits": "Keras from_logits as configured (true/false; null when not given).",
-    "final_activation": "The model's final activation if the config names one.",
-    "loss_tasks": "Tasks the configured loss fits (from the catalog).",
-    "metric_tasks": "Tasks that every configured metric fits (from the catalog).",
-    "loss_estimates": "What the configured loss estimates (mean, median, quantile, ...).",
-    "metric_estimates": "What each configured metric estimates.",
-    "unknown_loss": "A configured loss name the catalog does not know.",
-    "unknown_metrics": "Configured metric names the catalog does not know.",
-    "unknown_names": "Configured loss or metric names the catalog does not know that are close "
-    "to a known spelling (likely typos).",
-    "unknown_hint": "Did-you-mean suggestions for the unknown names.",
-    "unrecognized_names": "Bare loss or metric names the catalog does not know and that are "
-    "close to no known spelling (dotted paths into the project's own package are left out).",
-    "loss_class": "The configured loss name, normalized (lowercase, no torch.nn./keras. prefix).",
-    "loss_reduction": "The loss's reduction argument, if configured.",
-    "loss_fits_task": "Whether the task is among the configured loss's tasks (null if unknown).",
-    "unfit_metrics": "Configured metrics whose tasks do not include the task.",
-    "metric_loss_mismatch": "Configured metrics that share no task with the configured loss.",
-    "num_class": "num_class / num_classes as configured.",
-    "metric_num_classes": "Class counts written into the metrics' arguments (num_classes=).",
-    "class_count_conflict": "How the class counts of the metrics and the model disagree (null "
-    "when they agree or are not written).",
-    "multiclass_metrics": "Configured metrics that assume more than two classes "
-    "(multi_logloss, merror, task: multiclass).",
-    "group_info": "Whether a ranking config gives its query groups (LightGBM group_column or a "
-    "<data>.query file); null when it cannot be told.",
-}
+LINT_FACTS: dict[str, str] = config_facts()
+"""Facts a lint rule may read besides the profile's: the normalized config (declared, gated and
+computed in advisor/lint/facts.py)."""
 APPLIES_TO = ("loss", "metrics", "is_unbalance", "scale_pos_weight", "from_logits",
               "final_activation", "num_class", "class_weight", "pos_weight")
 """Config keys a lint finding can point at."""
-"""Facts a lint rule may read besides the profile's: the normalized config."""
 
 
 @dataclass
@@ -306,7 +270,7 @@ class _RuleChecker:
                          f"{did_you_mean(str(applies), APPLIES_TO)}")
         if kind == "recommend" and "severity" in raw:
             self.problem(self.at(raw, "severity"), "only lint rules have a severity")
-        facts = set(FACTS) | set(STATISTICS) | (set(LINT_FACTS) if kind == "lint" else set())
+        facts = set(LINT_REGISTRY) if kind == "lint" else set(FACTS) | set(STATISTICS)
         if "when" in raw:
             self.check_condition(raw["when"], facts, self.at(raw, "when"))
         for key in ("rationale", "message", "fix"):

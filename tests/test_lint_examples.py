@@ -9,7 +9,7 @@ import json
 import pytest
 from conftest import SAMPLES, run
 
-from advisor.lint.check import requirements
+from advisor.lint.facts import requirements
 from advisor.ruleset import load_rules
 
 RULES = [r for r in load_rules().of_kind("lint")]
@@ -31,7 +31,7 @@ def test_documented_example_reads_and_fires_without_data(rule, tmp_path):
     assert result.exit_code in (0, 1), result.stderr
     doc = json.loads(result.stdout)
     assert doc["summary"]["not_understood"] == 0, f"{rule.id}: example not understood"
-    if not requirements(rule) and rule.id not in NEEDS_FILES:
+    if not requirements(rule.when) and rule.id not in NEEDS_FILES:
         assert rule.id in {f["rule"] for f in doc["findings"]}, rule.id
 
 

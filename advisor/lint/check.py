@@ -1,34 +1,28 @@
 """Run the lint rules over normalized configs: facts, findings, suppressions, skipped checks.
 
 Lint rules live in ``rules/`` beside the recommendation rules and use the same condition
-language; their facts are the data profile's (when there is data) plus the config's own
-(:data:`advisor.ruleset.LINT_FACTS`). A rule whose condition needs the data, or the task,
-is skipped, and reported as skipped, when neither is available: silence must never look like a
+language; their facts, and what each needs (the data or a task), are declared where they are
+computed, in :mod:`advisor.lint.facts`. A rule whose condition needs the data, or the task, is
+skipped, and reported as skipped, when neither is available: silence must never look like a
 clean bill of health.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from advisor import template
-from advisor.catalog import Catalog, normalize_name
+from advisor.catalog import Catalog
 from advisor.conditions import referenced_facts
-from advisor.errors import InputError, closest, did_you_mean
-from advisor.frameworks import knowledge
+from advisor.errors import InputError
+from advisor.lint.facts import compute, requirements
 from advisor.lint.locate import bare_ignores, suppressions
 from advisor.lint.model import Located, ModelConfig, Setting
-from advisor.lint.settings import framework_of_class
 from advisor.ruleset import Rule, RuleSet
-from advisor.vocabulary import ALL_TASKS, STATISTICS
 
 SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}
-DATA_FACTS = set(STATISTICS) | {"traits", "has_data"}
-TASK_FACTS = {"task", "loss_fits_task", "unfit_metrics"}
-WEIGHT_OPTIONS = ("class_weight", "pos_weight", "scale_pos_weight", "is_unbalance")
 
 
 @dataclass
@@ -79,143 +73,6 @@ class LintResult:
         return out
 
 
-def requirements(rule: Rule) -> set[str]:
-    """What a lint rule cannot run without: 'data' (the profile) and/or 'task'."""
-    used = referenced_facts(rule.when)
-    needs = set()
-    if used & DATA_FACTS:
-        needs.add("data")
-    if used & TASK_FACTS:
-        needs.add("task")
-    return needs
-
-
-def config_facts(model: ModelConfig, catalog: Catalog, task: str | None) -> dict[str, Any]:
-    """The config half of the facts lint rules read."""
-    facts: dict[str, Any] = {"framework": model.framework}
-    loss = model.loss
-    entry = catalog.losses.get(loss.canonical) if loss and loss.canonical else None
-    facts["loss"] = loss.canonical if loss else None
-    facts["loss_name"] = loss.name if loss else None
-    facts["loss_class"] = normalize_name(loss.name) if loss else None
-    facts["loss_args"] = sorted(loss.args) if loss else []
-    facts["loss_reduction"] = loss.args.get("reduction") if loss else None
-    facts["loss_tasks"] = list(entry.tasks) if entry else None
-    facts["loss_estimates"] = entry.estimates if entry else None
-    known = [m for m in model.metrics if m.canonical]
-    facts["metrics"] = [m.canonical for m in known]
-    facts["metric_names"] = [m.name for m in model.metrics]
-    facts["metric_tasks"] = sorted(
-        set.intersection(*(set(catalog.metrics[m.canonical].tasks) for m in known))
-    ) if known else None
-    facts["metric_estimates"] = [catalog.metrics[m.canonical].estimates for m in known]
-    facts["unknown_loss"] = loss.name if loss and not loss.canonical else None
-    facts["unknown_metrics"] = [m.name for m in model.metrics if not m.canonical] or None
-    facts.update(unknown_name_facts(model, catalog))
-    options = model.options
-    facts["is_unbalance"] = _truthy(options["is_unbalance"].value) if (
-        "is_unbalance" in options) else False
-    spw = options.get("scale_pos_weight")
-    facts["scale_pos_weight"] = spw is not None and _number(spw.value) not in (None, 1.0)
-    weighted_loss = bool(entry and entry.weighted)
-    facts["class_weighting"] = weighted_loss or any(
-        _set(options[k].value) for k in WEIGHT_OPTIONS if k in options
-    ) or facts["scale_pos_weight"]
-    logits = options.get("from_logits")
-    facts["from_logits"] = _truthy(logits.value) if logits is not None else None
-    activation = options.get("final_activation")
-    facts["final_activation"] = str(activation.value).lower() if activation else None
-    # None: LightGBM's data file is absent, so its <data>.query / .init files cannot be seen.
-    facts["offset_or_weight"] = "offset" in options or "sample_weight" in options
-    num_class = options.get("num_class")
-    facts["num_class"] = _number(num_class.value) if num_class else None
-    facts.update(class_facts(model, facts["num_class"]))
-    group = options.get("group_info")
-    facts["group_info"] = group.value if group is not None else None
-    if entry and task:
-        facts["loss_fits_task"] = task in entry.tasks
-    else:
-        facts["loss_fits_task"] = None
-    facts["unfit_metrics"] = (
-        [m.canonical for m in known if task not in catalog.metrics[m.canonical].tasks]
-        if task else None
-    )
-    facts["metric_loss_mismatch"] = (
-        [m.canonical for m in known
-         if not set(catalog.metrics[m.canonical].tasks) & set(entry.tasks)]
-        if entry else None
-    )
-    return facts
-
-
-def class_facts(model: ModelConfig, head: float | None) -> dict[str, Any]:
-    """Class counts written into metric arguments, and metrics that assume several classes."""
-    counts = sorted({int(n) for m in model.metrics
-                     for n in [_number(m.args.get("num_classes", m.args.get("num_class")))]
-                     if n is not None})
-    multiclass = [m.name for m in model.metrics
-                  if m.name.lower() in knowledge().multiclass_metrics
-                  or str(m.args.get("task", "")).lower() == "multiclass"]
-    conflict = None
-    if head is not None and any(c != head for c in counts):
-        conflict = f"{counts} in the metric arguments, {int(head)} in the model"
-    elif len(counts) > 1:
-        conflict = f"{counts} across the metrics"
-    return {"metric_num_classes": counts or None, "class_count_conflict": conflict,
-            "multiclass_metrics": multiclass or None}
-
-
-MAX_NAMED = 10
-"""Most unknown names one finding lists."""
-
-
-def unknown_name_facts(model: ModelConfig, catalog: Catalog) -> dict[str, Any]:
-    """Sort the names the catalog does not know. A dotted path outside every known framework
-    is the project's own loss or metric (silent); a near-miss of a known spelling is a likely
-    typo (with did-you-mean); any other bare name is merely not in the vocabulary."""
-    near: list[str] = []
-    hints: list[str] = []
-    bare: list[str] = []
-    settings = [("loss", s) for s in [model.loss, *model.losses] if s is not None]
-    settings += [("metric", m) for m in model.metrics]
-    for kind, setting in settings:
-        name = setting.name
-        if setting.canonical or name in near or name in bare:
-            continue
-        if "." in name.strip(".") and framework_of_class(name) is None:
-            continue  # src.modules.losses.MyLoss: the project's own
-        hint = closest(name, catalog.known_spellings(kind)) if len(name) <= 60 else None
-        if hint:
-            near.append(name)
-            hints.append(f"'{hint}'")
-        else:
-            bare.append(name)
-    return {
-        "unknown_names": near[:MAX_NAMED] or None,
-        "unknown_hint": f"; did you mean {', '.join(hints[:MAX_NAMED])}?" if hints else "",
-        "unrecognized_names": bare[:MAX_NAMED] or None,
-    }
-
-
-def _truthy(value: Any) -> bool:
-    return str(value).strip().lower() in ("true", "1", "yes", "on")
-
-
-def _set(value: Any) -> bool:
-    return value not in (None, "", False, "false", "False", "none", "None") and (
-        not isinstance(value, str) or value.lower() not in ("false", "none"))
-
-
-def _number(value: Any) -> float | None:
-    """A finite number written in a config, or None: 'inf' or 1e400 as a class count is no count
-    (and int() of it would raise)."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError, OverflowError):
-        return None
-    return number if math.isfinite(number) else None
-
-
 def lint_model(
     model: ModelConfig,
     ruleset: RuleSet,
@@ -224,25 +81,8 @@ def lint_model(
     result: LintResult,
 ) -> None:
     """Evaluate every lint rule on one model config and file the outcome in ``result``."""
-    task = None
-    if profile_facts is not None:
-        task = profile_facts.get("task")
-    elif model.task is not None:
-        task = str(model.task.value)
-        if task not in ALL_TASKS:
-            raise InputError(f"unknown task '{task}'{did_you_mean(task, ALL_TASKS)}",
-                             f"{model.path}:{model.task.line}")
-    facts: dict[str, Any] = dict(profile_facts or {})
-    facts.setdefault("traits", set())
-    facts["task"] = task
-    facts.update(config_facts(model, ruleset.catalog, task))
-    data_classes = facts.get("n_classes") if task in ("binary", "multiclass") else None
-    written = [*(facts.get("metric_num_classes") or []),
-               *([int(facts["num_class"])] if facts.get("num_class") else [])]
-    if data_classes and facts.get("class_count_conflict") is None and any(
-            n != data_classes for n in written if n > 1):
-        facts["class_count_conflict"] = (f"{sorted(set(written))} in the config, "
-                                         f"{data_classes} in the data")
+    facts = compute(model, ruleset.catalog, profile_facts)
+    task = facts["task"]
     comments = suppressions(model.lines)
     for number in bare_ignores(model.lines):
         message = (f"{model.path}:{number}: '# lossadvisor: ignore' names no rule, so it "
@@ -251,7 +91,7 @@ def lint_model(
             result.notes.append(message)
     ignored = {r.upper() for r in [*model.ignore, *extra_ignore]}
     for rule in ruleset.of_kind("lint"):
-        needs = requirements(rule)
+        needs = requirements(rule.when)
         if "data" in needs and profile_facts is None:
             result.skipped.append(Skipped(rule.id, model.label, "needs the data (--data)"))
             continue

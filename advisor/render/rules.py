@@ -156,15 +156,19 @@ def render_rule(rule: Rule, fmt: str, width: int = 100, color: str = "never") ->
 def render_vocabulary(thresholds: Any, fmt: str, width: int = 100, color: str = "never") -> str:
     from dataclasses import asdict
 
+    from advisor.lint.facts import config_facts, requirements_of
     from advisor.vocabulary import STATISTICS, TRAITS
 
     help_text = type(thresholds).help()
     values = asdict(thresholds)
+    lint_facts = {name: {"needs": requirements_of(name), "meaning": doc}
+                  for name, doc in config_facts().items()}
     if fmt == "json":
         doc = {
             "traits": TRAITS,
             "statistics": STATISTICS,
             "thresholds": {k: {"value": values[k], "help": help_text[k]} for k in values},
+            "lint_facts": lint_facts,
         }
         return dump_json(doc)
     if fmt == "markdown":
@@ -174,6 +178,13 @@ def render_vocabulary(thresholds: Any, fmt: str, width: int = 100, color: str = 
         lines += [f"| `{k}` | {values[k]} | {cell(help_text[k])} |" for k in values]
         lines += ["", "## Statistics", "", "| Statistic | Meaning |", "|---|---|"]
         lines += [f"| `{k}` | {cell(v)} |" for k, v in STATISTICS.items()]
+        lines += ["", "## Lint facts", "",
+                  "What `lint` rules read from a config besides the statistics and traits; a "
+                  "rule that reads a fact needing the data or a task is skipped (and reported "
+                  "as skipped) without it.", "",
+                  "| Fact | Needs | Meaning |", "|---|---|---|"]
+        lines += [f"| `{k}` | {v['needs'] or ''} | {cell(v['meaning'])} |"
+                  for k, v in lint_facts.items()]
         return "\n".join(lines) + "\n"
     traits = Table(title="Traits", title_justify="left", box=box.SIMPLE_HEAVY, expand=True)
     traits.add_column("Trait", no_wrap=True, style="yellow")
@@ -186,4 +197,10 @@ def render_vocabulary(thresholds: Any, fmt: str, width: int = 100, color: str = 
     table.add_column("Why")
     for k in values:
         table.add_row(k, str(values[k]), Text(help_text[k]))
-    return to_text([traits, table], width, color)
+    facts = Table(title="Lint facts", title_justify="left", box=box.SIMPLE_HEAVY, expand=True)
+    facts.add_column("Fact", no_wrap=True, style="bold")
+    facts.add_column("Needs", no_wrap=True)
+    facts.add_column("Meaning")
+    for k, v in lint_facts.items():
+        facts.add_row(k, v["needs"] or "", Text(v["meaning"]))
+    return to_text([traits, table, facts], width, color)
