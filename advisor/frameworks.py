@@ -44,6 +44,8 @@ class Knowledge:
     metric_variants: dict[str, dict[str, dict[str, str]]]
     default_names: tuple[str, ...]
     multiclass_metrics: tuple[str, ...]
+    model_parts: tuple[str, ...] = ()
+    model_part_suffixes: tuple[str, ...] = ()
 
     def ids(self, snippets_only: bool = False) -> tuple[str, ...]:
         return tuple(f for f, fw in self.frameworks.items() if fw.snippets or not snippets_only)
@@ -63,6 +65,12 @@ class Knowledge:
         """Whether a metric value names a logged series ('validation.combined.loss')."""
         lowered = name.lower()
         return lowered in self.logged_names or lowered.startswith(self.logged_prefixes)
+
+    def is_model_part(self, key: str) -> bool:
+        """Whether a config section is a part of one model (a detector's head, a training
+        phase) rather than a model of its own, when sibling sections each set a loss."""
+        lowered = key.lower()
+        return lowered in self.model_parts or lowered.endswith(self.model_part_suffixes)
 
     def of_key(self, key: str) -> str | None:
         """The framework a config key implies when nothing else names one."""
@@ -116,4 +124,6 @@ def _build(data: Any) -> Knowledge:
                          for k, args in data["metric_variants"].items()},
         default_names=tuple(str(n).lower() for n in data["default_names"]),
         multiclass_metrics=tuple(str(n).lower() for n in data["multiclass_metrics"]),
+        model_parts=tuple(str(n).lower() for n in data["model_parts"]["keys"]),
+        model_part_suffixes=tuple(str(n).lower() for n in data["model_parts"]["suffixes"]),
     )

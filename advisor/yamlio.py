@@ -161,12 +161,27 @@ def load_yaml(text: str, where: str, tags: bool = False) -> Any:
     With ``tags``, values under tags the safe loader does not know are kept as inert
     :class:`Tagged` values instead of being refused (configs of SpeechBrain and detectron2).
     """
+    return _load(text, where, tags, every=False)
+
+
+def load_yaml_documents(text: str, where: str, tags: bool = False) -> list[Any]:
+    """Every document of a YAML stream (``---`` separated), each parsed as :func:`load_yaml`
+    parses one; empty documents are kept as ``None`` so numbering follows the file."""
+    return _load(text, where, tags, every=True)
+
+
+def _load(text: str, where: str, tags: bool, every: bool) -> Any:
     _check_size(text, where)
     import yaml
 
     loader = (_tagged_loader_class() if tags else _loader_class())(text)
     try:
-        data = loader.get_single_data()
+        if every:
+            data: Any = []
+            while loader.check_node():
+                data.append(loader.construct_document(loader.get_node()))
+        else:
+            data = loader.get_single_data()
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         line = f":{mark.line + 1}" if mark else ""

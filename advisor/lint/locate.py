@@ -17,6 +17,8 @@ def toml_key_positions(text: str) -> dict[tuple[str, ...], tuple[int, int]]:
     """Map (table..., key) to (line, col) for every ``key = value`` line of a TOML file."""
     positions: dict[tuple[str, ...], tuple[int, int]] = {}
     table: tuple[str, ...] = ()
+    item: tuple[str, ...] | None = None
+    arrays: dict[tuple[str, ...], int] = {}
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.split("#", 1)[0] if '"' not in raw and "'" not in raw else raw
         stripped = line.strip()
@@ -24,6 +26,10 @@ def toml_key_positions(text: str) -> dict[tuple[str, ...], tuple[int, int]]:
         if header:
             table = tuple(part.strip().strip('"').strip("'")
                           for part in header.group(1).split("."))
+            item = None
+            if stripped.startswith("[["):  # one table of an array: also (table..., n, key)
+                arrays[table] = arrays.get(table, 0) + 1
+                item = (*table, str(arrays[table]))
             continue
         match = re.match(r"^(\s*)(\"[^\"]+\"|'[^']+'|[A-Za-z0-9_.-]+)\s*=", line)
         if match:
@@ -31,6 +37,8 @@ def toml_key_positions(text: str) -> dict[tuple[str, ...], tuple[int, int]]:
             parts = tuple(p for p in key.split(".")) if not match.group(2).startswith(
                 ('"', "'")) else (key,)
             positions.setdefault(table + parts, (number, len(match.group(1)) + 1))
+            if item is not None:
+                positions.setdefault(item + parts, (number, len(match.group(1)) + 1))
     return positions
 
 

@@ -9,5 +9,6 @@ from __future__ import annotations
 from advisor.yamlio import load_json as parse_json
 from advisor.yamlio import load_toml as parse_toml
 from advisor.yamlio import load_yaml as parse_yaml
+from advisor.yamlio import load_yaml_documents as parse_yaml_documents
 
-__all__ = ["parse_json", "parse_toml", "parse_yaml"]
+__all__ = ["parse_json", "parse_toml", "parse_yaml", "parse_yaml_documents"]

@@ -80,6 +80,8 @@ class TreeWalker:
         self.loss_types = known.keys["loss_type"]
         self.loss_params = known.loss_params
         self.root: Any = None
+        self.skip: set[int] = set()
+        """Nodes that are other models' sections (:func:`read_models`): not this model's."""
         self.target_keys = known.keys["target"]
         self.options = known.options
 
@@ -105,6 +107,8 @@ class TreeWalker:
         return start
 
     def walk(self, node: Any, keys: tuple = ()) -> None:
+        if id(node) in self.skip:
+            return
         if isinstance(node, Tagged):
             self.tagged(node, keys)
             return
@@ -304,3 +308,147 @@ def check_top(data: Any, walker: TreeWalker) -> None:
             line = walker.pos(data, key)[0]
             raise InputError(f"key {key!r} is not a name", f"{where}:{line}",
                              "config keys are names such as loss or metrics")
+
+
+def read_models(path: Path, data: Any, text: str, catalog: Catalog, dialect: str,
+                toml_positions: dict | None = None) -> list[ModelConfig]:
+    """Every model a tree holds. Sibling sections that each configure their own loss
+    (``models: [...]``, ``{lightgbm: {...}, xgboost: {...}}``, the task heads of a multi-task
+    model) are separate models: each is read from its own section plus the settings outside
+    every model section (shared data, target, metrics), so one model's metric is never joined
+    to another's loss."""
+    model = ModelConfig(path=str(path), dialect=dialect, lines=text.splitlines())
+    check_top(data, TreeWalker(path, model, catalog, toml_positions))
+    sections, hidden = model_sections(data)
+    if len(sections) < 2:
+        return [read_tree(path, data, text, catalog, dialect, toml_positions)]
+    others = {id(node) for _, node, _keys in sections} | hidden
+    models = []
+    for name, node, keys in sections:
+        model = ModelConfig(path=str(path), dialect=dialect, name=name, lines=text.splitlines())
+        walker = TreeWalker(path, model, catalog, toml_positions)
+        walker.root = data
+        walker.skip = others - {id(node)}
+        walker.walk(node, keys)  # the section's own settings first: they win over shared ones
+        walker.skip = others
+        walker.walk(data)
+        models.append(finish(model))
+    return models
+
+
+def model_sections(data: Any) -> tuple[list[tuple[str, Any, tuple]], set[int]]:
+    """The sections of a tree that are models of their own, named by their path below the
+    point where the tree splits (``glue.glue_sst2``); empty when the tree is one model.
+
+    The search follows the one branch that holds a loss until two or more siblings each hold
+    their own; parts of one model (``rpn_head``/``roi_head``, detectron2's ``RPN`` beside
+    ``ROI_BOX_HEAD``) and the values of loss or metric keys never count as models.
+
+    Also returns the ids of sections that are neither shared nor a model: the siblings of the
+    models inside a container below the top level (``models: {rf: {...}}``, a multi-task
+    model's head without a loss), which belong to no one else."""
+    hidden: set[int] = set()
+    return _split(data, None, (), {}, 0, hidden), hidden
+
+
+def _split(node: Any, name: str | None, keys: tuple, memo: dict[int, bool],
+           depth: int, hidden: set[int]) -> list[tuple[str, Any, tuple]]:
+    """Sections below ``node`` (at key path ``keys``) that are models: (name, node, path)."""
+    if depth > MAX_SPLIT_DEPTH:
+        return []
+    children = [c for c in _children(node, name, keys) if _holds_loss(c[1], memo)]
+    if len(children) == 1:
+        _name, child, _part, path = children[0]
+        # one branch holds the loss(es): look further down it, keeping the names short
+        return _split(child, name, path, memo, depth + 1, hidden)
+    if len(children) < 2 or any(part for _name, _child, part, _path in children):
+        return []  # no loss, or the losses of one model's parts (RPN and box head)
+    if depth:
+        hidden.update(id(c[1]) for c in _children(node, name, keys))
+    found: list[tuple[str, Any, tuple]] = []
+    for child_name, child, _part, path in children:
+        inner = _split(child, child_name, path, memo, depth + 1, hidden)
+        found.extend(inner if len(inner) > 1 else [(child_name, child, path)])
+    return found
+
+
+MAX_SPLIT_DEPTH = 32
+"""Deeper than any real config nests its models."""
+
+
+def _children(node: Any, name: str | None, keys: tuple
+              ) -> list[tuple[str, Any, bool, tuple]]:
+    """(name, section, whether it is a part of one model, key path) of a mapping's or list's
+    sub-trees; a list item's path ends in its 1-based number (TOML ``[[models]]`` positions
+    are recorded that way)."""
+    known = knowledge()
+    settings = {*known.keys["loss"], *known.keys["metric"], *known.keys["loss_type"]}
+    prefix = f"{name}." if name else ""
+    if isinstance(node, Tagged):
+        node = node.value
+    if isinstance(node, dict):
+        return [(prefix + str(k), v, known.is_model_part(str(k)), keys + (str(k),))
+                for k, v in node.items()
+                if isinstance(v, (dict, list, Tagged)) and str(k).lower() not in settings]
+    if isinstance(node, list):
+        out = []
+        for index, item in enumerate(node):
+            if not isinstance(item, dict):
+                continue
+            label = next((str(item[k]) for k in ("name", "model", "id")
+                          if isinstance(item.get(k), str) and item[k].strip()), None)
+            key = keys[-1] if keys else ""
+            out.append((prefix + (label or f"{key}[{index}]"), item, False,
+                        keys + (str(index + 1),)))
+        return out
+    return []
+
+
+def _holds_loss(node: Any, memo: dict[int, bool]) -> bool:
+    """Whether a sub-tree configures a loss of its own (memoized: each node is looked at
+    once, however deep the search goes)."""
+    if id(node) in memo:
+        return memo[id(node)]
+    memo[id(node)] = False  # a node that reaches itself again holds nothing new
+    known = knowledge()
+    found = False
+    if isinstance(node, Tagged):
+        target = tag_target(node)
+        found = bool(target and _names_loss(target)) or _holds_loss(node.value, memo)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            lowered = str(key).lower()
+            if (lowered in known.keys["loss"] and (is_setting(value) or (
+                    isinstance(value, dict) and isinstance(value.get("types"), list)))) or (
+                    lowered in known.keys["loss_type"] and isinstance(value, str)) or (
+                    lowered in known.loss_params):
+                found = True
+            elif isinstance(value, (dict, list, Tagged)):
+                found = _holds_loss(value, memo)
+            if found:
+                break
+    elif isinstance(node, list):
+        found = any(_holds_loss(item, memo) for item in node[:MAX_ITEMS])
+    memo[id(node)] = found
+    return found
+
+
+def read_documents(path: Path, documents: list[Any], text: str, catalog: Catalog,
+                   dialect: str) -> list[ModelConfig]:
+    """The models of a YAML stream: each ``---`` document is read on its own (and split
+    further by :func:`read_models`); documents that name no loss or metric, such as a
+    metadata header, are left out with a note once another document is understood."""
+    present = [(number, doc) for number, doc in enumerate(documents, 1) if doc is not None]
+    if len(present) <= 1:
+        return read_models(path, present[0][1] if present else None, text, catalog, dialect)
+    models: list[ModelConfig] = []
+    for number, doc in present:
+        for model in read_models(path, doc, text, catalog, dialect):
+            model.name = f"document {number}" + (f".{model.name}" if model.name else "")
+            models.append(model)
+    understood = [m for m in models if not m.empty()]
+    if understood and len(understood) < len(models):
+        left_out = ", ".join(str(m.name) for m in models if m.empty())
+        understood[0].notes.append(f"{left_out}: no loss or metric named; left out")
+        return understood
+    return models

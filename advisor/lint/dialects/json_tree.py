@@ -9,7 +9,7 @@ from pathlib import Path
 from advisor.catalog import Catalog
 from advisor.lint.model import ModelConfig
 from advisor.lint.parse import parse_json
-from advisor.lint.tree import read_tree
+from advisor.lint.tree import read_models
 
 NAME = "json"
 SUMMARY = ("the same keys as YAML; a Keras compile config's `loss` (string or serialized class "
@@ -33,4 +33,4 @@ def detect(path: Path, text: str) -> bool:
 
 
 def read(path: Path, text: str, catalog: Catalog) -> list[ModelConfig]:
-    return [read_tree(path, parse_json(text, str(path)), text, catalog, NAME)]
+    return read_models(path, parse_json(text, str(path)), text, catalog, NAME)

@@ -8,7 +8,7 @@ from advisor.catalog import Catalog
 from advisor.lint.locate import toml_key_positions
 from advisor.lint.model import ModelConfig
 from advisor.lint.parse import parse_toml
-from advisor.lint.tree import read_tree
+from advisor.lint.tree import read_models
 
 NAME = "toml"
 SUMMARY = "the same keys as YAML, in TOML tables"
@@ -21,4 +21,4 @@ def detect(path: Path, text: str) -> bool:
 
 def read(path: Path, text: str, catalog: Catalog) -> list[ModelConfig]:
     data = parse_toml(text, str(path))
-    return [read_tree(path, data, text, catalog, NAME, toml_positions=toml_key_positions(text))]
+    return read_models(path, data, text, catalog, NAME, toml_positions=toml_key_positions(text))

@@ -7,15 +7,17 @@ from pathlib import Path
 
 from advisor.catalog import Catalog
 from advisor.lint.model import ModelConfig
-from advisor.lint.parse import parse_yaml
-from advisor.lint.tree import read_tree
+from advisor.lint.parse import parse_yaml_documents
+from advisor.lint.tree import read_documents
 
 NAME = "yaml"
 SUMMARY = ("loss and metric keys anywhere in the tree (`loss`, `criterion`, `objective`, "
            "`loss_function`, `loss_cls`, `metrics`, `eval_metric`, `best_checkpoint_metric`, "
            "...): strings, class paths, Hydra `_target_`, Lightning `class_path`, fairseq "
            "`_name`, metric mappings; detectron2 `FOCAL_LOSS_*`/`BBOX_REG_LOSS_TYPE`; PaddleSeg "
-           "`loss.types`; SpeechBrain `!name:`/`!new:` tags read as inert values")
+           "`loss.types`; SpeechBrain `!name:`/`!new:` tags read as inert values; several models "
+           "in one file (sibling sections or list items each with its own loss, `---` "
+           "documents) read as separate models")
 EXAMPLE = "criterion: {_target_: torch.nn.BCEWithLogitsLoss, pos_weight: 10}"
 
 
@@ -25,4 +27,5 @@ def detect(path: Path, text: str) -> bool:
 
 
 def read(path: Path, text: str, catalog: Catalog) -> list[ModelConfig]:
-    return [read_tree(path, parse_yaml(text, str(path), tags=True), text, catalog, NAME)]
+    documents = parse_yaml_documents(text, str(path), tags=True)
+    return read_documents(path, documents, text, catalog, NAME)
