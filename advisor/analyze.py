@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from advisor.context import (
     ContextRequest,
@@ -96,6 +96,31 @@ def profile_summary(table: TableSummary, thresholds: Thresholds, task: str | Non
     if context is not None:
         apply_context(profile, context)
     return profile, per_column
+
+
+def analyze_column(labels: Any, name: str, thresholds: Thresholds, where: str, fmt: str,
+                   groups: Any = None, group_name: str = "query") -> Analysis:
+    """Profile a target column another reader produced (``lint`` reads LightGBM/XGBoost text
+    files the way their CLIs do: advisor/lint/datafile.py), with its query groups beside it
+    when there are any, through the same summary and rules as a table's column."""
+    import numpy as np
+    import pyarrow as pa
+
+    column = pa.array(np.asarray(labels, dtype=np.float64), from_pandas=True)
+    table = TableSummary([name], keep_values=True)
+    table.fold({name: column}, len(column), where)
+    result = None
+    if groups is not None:
+        result = profile_context("group", group_name, name,
+                                 {name: column, group_name: pa.array(groups)}, thresholds, where)
+    profile, _ = profile_summary(table, thresholds, None, where, result)
+    profile.target_reason = f"the label column as the CLI reads {where}"
+    profile.dataset = {"path": where, "rows": table.rows, "columns": 1, "format": fmt}
+    notes = list(table.notes)
+    constant = next((t.evidence for t in profile.traits if t.name == "constant_label"), None)
+    if constant:
+        notes.append(f"constant target column: {constant}")
+    return Analysis(profile, notes)
 
 
 def analyze(

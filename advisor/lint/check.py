@@ -211,10 +211,8 @@ def _profile_facts(
     data_path = data or (model.data.value if model.data else None)
     if not data_path:
         return None
-    if "no_header" in model.options and not data:
-        result.notes.append(f"{model.label}: LightGBM data without header=true; data checks "
-                            "skipped (pass --data and --target to run them)")
-        return None
+    if model.reading is not None and not data:
+        return _cli_data_facts(model, target, thresholds, cache, result, catalog)
     column = target or (model.target.value if model.target else None)
     if column and column.startswith("#"):
         column = _column_by_index(data_path, int(column[1:]), model)
@@ -244,11 +242,7 @@ def _with_context(facts: dict[str, Any], model: ModelConfig, data_path: str,
     """A ranking or survival loss is judged against the data profiled with the context column
     the data shows (ranking needs the query id, survival the event indicator); without one,
     the target's task is unknown rather than the plain-target task it would look like."""
-    entry = catalog.losses.get(model.loss.canonical) if model.loss and model.loss.canonical \
-        else None
-    kind = CONTEXT_OF_LOSS.get(entry.estimates) if entry else None
-    if entry and entry.estimates == "distribution" and "survival" in entry.tasks:
-        kind = "censor"  # accelerated failure time
+    kind = _context_kind(model, catalog)
     if kind is None:
         return facts
     found = facts.get(f"{kind}_column")
@@ -263,6 +257,48 @@ def _with_context(facts: dict[str, Any], model: ModelConfig, data_path: str,
             **{kind: found}))
         cache[key] = {**facts, **analysis.profile.facts()}
     return cache[key]
+
+
+def _context_kind(model: ModelConfig, catalog: Catalog) -> str | None:
+    """The context column ('group', 'censor') the model's loss needs, if any."""
+    entry = catalog.losses.get(model.loss.canonical) if model.loss and model.loss.canonical \
+        else None
+    kind = CONTEXT_OF_LOSS.get(entry.estimates) if entry else None
+    if entry and entry.estimates == "distribution" and "survival" in entry.tasks:
+        kind = "censor"  # accelerated failure time
+    return kind
+
+
+def _cli_data_facts(model: ModelConfig, target: str | None, thresholds: Any,
+                    cache: dict[tuple[str, str | None], dict[str, Any]], result: LintResult,
+                    catalog: Catalog) -> dict[str, Any] | None:
+    """The profile of a LightGBM/XGBoost data file read as its CLI reads it
+    (advisor/lint/datafile.py). Such configs often name data that is not in the repository
+    (downloaded by a script): then the data checks are skipped with a note, not an error."""
+    from advisor.analyze import analyze_column
+    from advisor.lint.datafile import read_labels
+
+    spec = model.reading if target is None else model.reading.with_label(target)
+    if not Path(spec.path).is_file():
+        result.notes.append(f"{model.label}: data file {spec.path} not found; data checks "
+                            "skipped (pass --data and --target to run them)")
+        return None
+    result.data_files.append(spec.path)
+    key = (repr(spec), None)
+    if key not in cache:
+        read = read_labels(spec)
+        analysis = analyze_column(read.labels, read.name, thresholds, spec.path, read.format,
+                                  read.groups, read.group_source or "query")
+        result.notes.extend(read.notes + analysis.notes)
+        cache[key] = analysis.profile.facts()
+    facts = cache[key]
+    groups = facts.get("group_column")
+    where = model.data or Located(None, 1, 1, "data")
+    model.options["group_info"] = Located(groups or False, where.line, where.col, where.key)
+    kind = _context_kind(model, catalog)
+    if kind is not None and not facts.get(f"{kind}_column"):
+        return {**facts, "task": None}  # no groups (no event indicator): the task is unknown
+    return facts
 
 
 def _column_by_index(data_path: str, index: int, model: ModelConfig) -> str:

@@ -49,6 +49,9 @@ class ModelConfig:
     """Further losses of the same model (a detector's box loss beside its class loss)."""
     notes: list[str] = field(default_factory=list)
     """What the reader skipped or could not follow, for the report."""
+    reading: Any = None
+    """How a CLI reads ``data`` (advisor.lint.datafile.DataSpec: LightGBM/XGBoost text files
+    without a header, LibSVM); None: a table with a header, read by advisor.io."""
 
     @property
     def label(self) -> str:

@@ -1,6 +1,7 @@
-"""LightGBM CLI parameter files: ``key = value`` lines with LightGBM's parameter aliases, the
-data file named by ``data``, its label column (column 0 unless ``label_column`` says otherwise)
-and whether it has a header."""
+"""LightGBM CLI parameter files: ``key = value`` lines with LightGBM's parameter aliases, and
+how the CLI reads the data file named by ``data`` (a header only with ``header=true``, the label
+in column 0 unless ``label_column`` says otherwise, the groups from ``group_column`` or
+``<data>.query``): advisor/lint/datafile.py reads it that way."""
 
 from __future__ import annotations
 
@@ -10,14 +11,17 @@ from pathlib import Path
 from advisor.catalog import Catalog
 from advisor.errors import InputError
 from advisor.frameworks import knowledge
+from advisor.lint.datafile import DataSpec
 from advisor.lint.locate import split_items
 from advisor.lint.model import Located, ModelConfig
 from advisor.lint.settings import make_setting, relative
 from advisor.lint.source import MAX_ITEMS
 
 NAME = "lightgbm"
-SUMMARY = ("`objective`, `metric`, `data`, `header`, `label_column`, `is_unbalance`, "
-           "`scale_pos_weight`, `num_class`, with LightGBM's aliases")
+SUMMARY = ("`objective`, `metric`, `data` (CSV, TSV or LibSVM, no header unless `header`; "
+           "`<data>.query`, `.weight`, `.init` beside it), `label_column`, `group_column`, "
+           "`weight_column`, `is_unbalance`, `scale_pos_weight`, `num_class`, with LightGBM's "
+           "aliases")
 EXAMPLE = "objective = binary"
 SUFFIXES = (".conf", ".cfg", ".txt", ".ini")
 STRUCTURED = (".toml", ".yaml", ".yml", ".json", ".py")
@@ -70,19 +74,56 @@ def parse_pairs(path: Path, text: str) -> tuple[list[str], dict[str, Located]]:
     return lines, values
 
 
-def _group_info(path: Path, values: dict[str, Located]) -> Located:
+def _group_info(values: dict[str, Located], data: Path | None) -> Located:
     """Whether the query groups a ranking objective needs are given: a group_column, or the
     ``<data>.query`` file LightGBM reads beside the data. Unknown (None) when the data file
     itself is not there to look beside."""
     if "group_column" in values:
         return values["group_column"]
-    data = values.get("data")
     found: bool | None = None
-    if data is not None:
-        file = Path(relative(path, str(data.value)))
-        if file.is_file():
-            found = file.with_name(file.name + ".query").is_file()
-    return Located(found, data.line if data else 1, data.col if data else 1, "data")
+    if data is not None and data.is_file():
+        found = Path(f"{data}.query").is_file()
+    where = values.get("data")
+    return Located(found, where.line if where else 1, where.col if where else 1, "data")
+
+
+def _column(found: Located, path: Path, prefix_ok: bool = True) -> int | str:
+    """An index, or the column after LightGBM's ``name:`` prefix."""
+    text = str(found.value).strip()
+    if text.startswith("name:") and prefix_ok:
+        return text[5:]
+    if text.isdigit():
+        return int(text)
+    raise InputError(f"{found.key} = {text[:40]} is neither a column index nor name:COLUMN",
+                     f"{path}:{found.line}", "LightGBM reads e.g. label_column = 0 or "
+                     "label_column = name:y")
+
+
+def _reading(path: Path, values: dict[str, Located], data: Path) -> DataSpec:
+    """How the LightGBM CLI reads the data file: no header unless header=true, the label in
+    column 0 unless label_column names another, the groups from group_column."""
+    header = values.get("header")
+    label = values.get("label_column")
+    group = values.get("group_column")
+    where = values["data"]
+    return DataSpec(
+        path=str(data), cli=NAME,
+        header=header is not None and str(header.value).strip().lower() in ("true", "1", "yes"),
+        label=_column(label, path) if label is not None else 0,
+        group=_column(group, path) if group is not None else None,
+        where=f"{path}:{where.line}",
+    )
+
+
+def _side_files(model: ModelConfig, values: dict[str, Located], data: Path) -> None:
+    """Weights and initial scores LightGBM loads from files beside the data when they exist
+    (Parameters.html, "Weight Data" and "Continued Training with Input Score")."""
+    where = values["data"]
+    if "weight_column" not in values and Path(f"{data}.weight").is_file():
+        model.options["sample_weight"] = Located(f"{data.name}.weight", where.line, where.col,
+                                                 where.key)
+    if Path(f"{data}.init").is_file():
+        model.options["offset"] = Located(f"{data.name}.init", where.line, where.col, where.key)
 
 
 def read(path: Path, text: str, catalog: Catalog) -> list[ModelConfig]:
@@ -102,15 +143,17 @@ def read(path: Path, text: str, catalog: Catalog) -> list[ModelConfig]:
     for option in ("is_unbalance", "scale_pos_weight", "num_class"):
         if option in values:
             model.options[option] = values[option]
-    model.options["group_info"] = _group_info(path, values)
-    if "weight_column" in values:
-        model.options["sample_weight"] = values["weight_column"]
+    data = None
     if "data" in values:
         found = values["data"]
-        model.data = Located(relative(path, found.value), found.line, found.col, found.key)
-    header = values.get("header")
+        data = Path(relative(path, found.value))
+        model.data = Located(str(data), found.line, found.col, found.key)
+        model.reading = _reading(path, values, data)
+        _side_files(model, values, data)
+    model.options["group_info"] = _group_info(values, data)
+    if "weight_column" in values:
+        model.options["sample_weight"] = values["weight_column"]
     label = values.get("label_column")
-    has_header = header is not None and str(header.value).lower() in ("true", "1", "yes")
     if label is not None:
         text_value = str(label.value)
         if text_value.startswith("name:"):
@@ -120,6 +163,4 @@ def read(path: Path, text: str, catalog: Catalog) -> list[ModelConfig]:
     elif model.data is not None:
         # LightGBM's default label is the first column.
         model.target = Located("#0", model.data.line, model.data.col, "label_column")
-    if model.target is not None and model.target.value.startswith("#") and not has_header:
-        model.options["no_header"] = Located(True, 1, 1, "header")
     return [model]

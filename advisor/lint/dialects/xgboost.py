@@ -9,12 +9,14 @@ from pathlib import Path
 
 from advisor.catalog import Catalog
 from advisor.errors import InputError
+from advisor.lint.datafile import DataSpec
 from advisor.lint.model import Located, ModelConfig
 from advisor.lint.settings import make_setting, relative
 
 NAME = "xgboost"
 SUMMARY = ("`objective`, every `eval_metric` line, `scale_pos_weight`, `num_class`, `data` "
-           "(a URI: `file?format=libsvm`, `?format=csv&label_column=0`)")
+           "(a URI kept intact: `file?format=libsvm` (the default; `qid:` groups), "
+           "`?format=csv&label_column=0`; `<file>.group`, `.weight` beside it)")
 EXAMPLE = 'objective = "binary:logistic"'
 _PAIR = re.compile(r"^\s*([A-Za-z_][\w:\[\]]*)\s*=\s*(.*?)\s*$")
 _SIGNS = ("num_round", "booster", "eval_train", "save_period", "eval[", "test:data",
@@ -68,12 +70,35 @@ def read(path: Path, text: str, catalog: Catalog) -> list[ModelConfig]:
         elif lowered in _OPTIONS:
             model.options[_OPTIONS[lowered]] = Located(value, number, col, key)
         elif lowered == "data" and model.data is None:
-            file, _, query = value.partition("?")
-            model.data = Located(relative(path, file), number, col, key)
-            params = dict(p.split("=", 1) for p in query.split("&") if "=" in p)
-            if params.get("format"):
-                model.options["data_format"] = Located(params["format"], number, col, key)
-            label = params.get("label_column", "0")
-            model.target = Located(f"#{label}" if label.isdigit() else label, number, col, key)
-            model.options["no_header"] = Located(True, number, col, key)
+            _data(model, path, value, Located(value, number, col, key))
     return [model]
+
+
+def _data(model: ModelConfig, path: Path, uri: str, found: Located) -> None:
+    """The data URI, kept intact (resolved against the config's folder) for the report, and
+    how XGBoost reads it: LIBSVM unless ``format=csv``; a CSV's label only from
+    ``label_column`` (dmlc-core's default, -1, reads every label as 0)."""
+    file, _, query = uri.partition("?")
+    file, query = file.split("#", 1)[0], query.split("#", 1)[0]
+    resolved = relative(path, file)
+    model.data = Located(resolved + (f"?{query}" if query else ""), found.line, found.col,
+                         found.key)
+    params = dict(p.split("=", 1) for p in query.split("&") if "=" in p)
+    fmt = params.get("format", "libsvm").lower()
+    if "format" in params:
+        model.options["data_format"] = Located(params["format"], found.line, found.col,
+                                               found.key)
+    label: int | None = 0
+    if fmt == "csv":
+        text = params.get("label_column", "")
+        label = int(text) if text.isdigit() else None
+    if label is not None:
+        model.target = Located(f"#{label}", found.line, found.col, found.key)
+    model.reading = DataSpec(path=resolved, cli=NAME, format=fmt if fmt == "csv" else "libsvm",
+                             label=label, delimiter=params.get("delimiter"),
+                             where=f"{model.path}:{found.line}")
+    if Path(f"{resolved}.group").is_file():
+        model.options["group_info"] = Located(True, found.line, found.col, found.key)
+    if Path(f"{resolved}.weight").is_file():
+        model.options["sample_weight"] = Located(f"{Path(resolved).name}.weight", found.line,
+                                                 found.col, found.key)
