@@ -374,7 +374,8 @@ def _load_ruleset(rules: list[Path] | None):
     return ruleset
 
 
-def _snippet(advice, ruleset, framework: Framework | None, facts) -> dict[str, str] | None:
+def _snippet(advice, ruleset, framework: Framework | None, facts,
+             fill: str = "only data can give them: profile the data") -> dict[str, str] | None:
     if framework is None:
         return None
     from advisor.engine import snippet
@@ -395,8 +396,7 @@ def _snippet(advice, ruleset, framework: Framework | None, facts) -> dict[str, s
         from advisor.vocabulary import STATISTICS
 
         out["placeholders"] = {h: STATISTICS.get(h.lower(), "") for h in holes}
-        note(f"the snippet needs values only data can give: {', '.join(holes)}; "
-             "profile the data to fill them in")
+        note(f"the snippet leaves {', '.join(holes)} to fill in; {fill}")
     return out
 
 
@@ -549,16 +549,25 @@ def profile(
         else:
             advice = advise(facts, ruleset, thresholds)
             detail(f"rules fired: {', '.join(advice.fired) or 'none'}")
-            snippet = _snippet(advice, ruleset, framework, facts)
-    doc = build_report(analysis.profile, advice, snippet, columns)
+    section = None
     if trial:
-        from advisor.render.common import clean
-        from advisor.trial import TrialOptions, attach
+        from advisor.trial import TrialOptions, measured_facts
 
         if advice is None:
             raise InputError("--trial needs the advice and one target column", None,
                              "drop --no-advice; pass a single --target")
-        doc = clean(attach(doc, _trial(paths[0], analysis, advice, TrialOptions())))
+        section = _trial(paths[0], analysis, advice, TrialOptions())
+        facts = {**facts, **measured_facts(section)}  # e.g. Huber's residual-scale delta
+    if advice is not None and not analysis.columns:
+        snippet = _snippet(advice, ruleset, framework, facts,
+                           "the target alone cannot give them (see each placeholder's "
+                           "meaning; --trial measures some on fitted models)")
+    doc = build_report(analysis.profile, advice, snippet, columns)
+    if section is not None:
+        from advisor.render.common import clean
+        from advisor.trial import attach
+
+        doc = clean(attach(doc, section))
     emit(_render(doc, fmt, color_mode(color, output is not None), show_all), output, reads)
 
 

@@ -252,19 +252,22 @@ def _fit_fold(features: Features, candidates: Candidates, spec: TrialSpec, train
     scores: dict[str, dict[str, float | None]] = {}
     iterations: dict[str, int] = {}
     deltas: dict[str, float] = {}
-    squared_fit = None
+    fitted: dict[str, Any] = {}  # same loss, data and seed: the same model, fitted once
     for item in candidates.fit:
         delta = None
         if item.delta == "residual":
-            if squared_fit is None:
-                squared_fit = _fit(spec.losses["mse"], spec, X_train, y_train, seed, None)
-            residuals = y_train - squared_fit.predict(X_train)
+            # The scale comes from a median (absolute-error) fit: the outliers Huber is meant to
+            # resist drag a squared-error fit and inflate its residuals' MAD (20x on a target
+            # with 3% gross outliers, tests/test_huber_delta.py).
+            if "mae" not in fitted:
+                fitted["mae"] = _fit(spec.losses["mae"], spec, X_train, y_train, seed, None)
+            residuals = y_train - fitted["mae"].predict(X_train)
             delta = HUBER_K * float(np.median(np.abs(residuals - np.median(residuals))))
             delta = max(delta, 1e-12)
             deltas[item.id] = delta
-        model = _fit(item, spec, X_train, y_train, seed, delta)
-        if item.id == "mse":
-            squared_fit = model
+        model = fitted[item.id] if item.id in fitted else _fit(item, spec, X_train, y_train,
+                                                               seed, delta)
+        fitted[item.id] = model
         iterations[item.id] = _n_iter(model)
         if item.estimator == "classifier":
             raw = model.predict_proba(X_test)
@@ -297,6 +300,11 @@ def _fit(item: LossSpec, spec: TrialSpec, X, y, seed: int, delta: float | None):
         if delta is not None:
             kwargs["delta"] = delta
         loss = cls(**kwargs)
+        if item.hessian == "unit":
+            # scikit-learn's Huber hessian is 0 beyond delta, so early trees, whose residuals
+            # are all on the target's scale, split on the few rows near the median (Huber lost
+            # to every rival on statsmodels' grunfeld that way); LightGBM's huber uses 1.
+            loss.constant_hessian = True
     if item.quantile is not None:
         params["quantile"] = item.quantile
     model = HistGradientBoostingRegressor(loss=loss, **params)
@@ -485,7 +493,9 @@ def describe_model(item: LossSpec) -> str:
     if item.loss_class:
         args = f"power={item.power:g}" if item.power is not None else ""
         if item.delta == "residual":
-            args = "delta=1.345*1.4826*MAD(residuals)"
+            args = "delta=1.345*1.4826*MAD(median-fit residuals)"
+        if item.hessian == "unit":
+            args += ", hessian 1 as in LightGBM"
         loss = f"{item.loss_class}({args})"
     else:
         loss = f"'{item.loss}'"
@@ -546,6 +556,13 @@ def sentence(v: Verdict, top: str) -> str:
 
 
 # -- the advice, with the evidence beside it ---------------------------------------------------
+def measured_facts(section: dict[str, Any]) -> dict[str, float]:
+    """Facts only fitted models can give, for the advice's snippets: Huber's delta on the
+    residual scale (the profile knows only the target's own, far larger scale)."""
+    deltas = [c["huber_delta"] for c in section["candidates"] if "huber_delta" in c]
+    return {"huber_delta": deltas[0]} if deltas else {}
+
+
 def attach(doc: dict[str, Any], section: dict[str, Any]) -> dict[str, Any]:
     """Add the trial to a report: evidence beside each recommended loss, and a plain sentence
     where the evidence contradicts the rules' ranking."""

@@ -16,7 +16,7 @@ from advisor.errors import InputError
 from advisor.resources import builtin_rules_dir
 
 _LOSS_KEYS = {"estimator", "loss", "loss_class", "power", "quantile", "class_weight", "target",
-              "weight", "delta", "fallback", "score", "same_as"}
+              "weight", "delta", "hessian", "fallback", "score", "same_as"}
 SCORES = ("mse", "mae", "pinball", "rmsle", "mape", "poisson_deviance", "gamma_deviance",
           "tweedie_deviance", "pr_auc", "log_loss", "log_loss_prior_corrected")
 """Scoring functions the trial computes (advisor/trial_stats.py)."""
@@ -45,6 +45,7 @@ class LossSpec:
     target: str | None = None
     weight: str | None = None
     delta: str | None = None
+    hessian: str | None = None  # "unit": Newton steps with hessian 1, as LightGBM fits Huber
     fallback: str | None = None
 
 
@@ -100,6 +101,9 @@ def _load(path: str) -> TrialSpec:
             continue
         if "same_as" in raw:
             same_as[loss_id] = str(raw["same_as"])
+            continue
+        if raw.get("hessian") not in (None, "unit"):
+            problems.append(f"trial loss '{loss_id}': hessian can only be 'unit'")
             continue
         if raw.get("score") not in SCORES:
             problems.append(f"trial loss '{loss_id}': score must be one of {SCORES}")

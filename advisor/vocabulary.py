@@ -110,7 +110,10 @@ STATISTICS: dict[str, str] = {
     "q99": "99th percentile.",
     "iqr": "Interquartile range q75 - q25.",
     "mad": "Median absolute deviation from the median (unscaled).",
-    "huber_delta": "A data-scaled Huber delta: 1.345 x robust sigma (1.4826 MAD).",
+    "huber_delta": "Huber's delta on the residual scale: 1.345 x 1.4826 x MAD of a fitted "
+    "squared-error model's residuals (measured by `profile --trial`; otherwise fill it in).",
+    "huber_delta_bound": "1.345 x 1.4826 x MAD of the target itself: an upper bound for Huber's "
+    "delta, which belongs on the residual scale (a model that explains anything shrinks it).",
     "skewness": "Fisher-Pearson skewness g1 (0 for a symmetric distribution).",
     "excess_kurtosis": "Excess kurtosis g2 (0 for a normal distribution).",
     "n_distinct": "Number of distinct values.",

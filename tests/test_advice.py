@@ -252,16 +252,16 @@ def test_recommend_heavy_tailed_falls_back_to_text_and_named_placeholders(cli):
     assert "n/a" not in result.stdout
     assert doc["snippet"]["code"] == (
         "from torch import nn\n\n"
-        "loss_fn = nn.HuberLoss(delta=HUBER_DELTA)  # delta ~ 1.345 robust sigma (MAD-based)")
-    assert doc["snippet"]["placeholders"] == {
-        "HUBER_DELTA": "A data-scaled Huber delta: 1.345 x robust sigma (1.4826 MAD)."}
+        "loss_fn = nn.HuberLoss(delta=HUBER_DELTA)  # 1.345 x 1.4826 x MAD of the residuals")
+    assert doc["snippet"]["placeholders"]["HUBER_DELTA"].startswith(
+        "Huber's delta on the residual scale")
     assert "HUBER_DELTA" in result.stderr
     huber = doc["losses"][0]
     assert huber["id"] == "huber" and not NUMBER.search(" ".join(huber["rationale"]))
 
 
 def test_rationale_reads_the_thresholds_in_force():
-    case = facts("regression", ["outliers"], outlier_fraction=0.02, huber_delta=1.5,
+    case = facts("regression", ["outliers"], outlier_fraction=0.02, huber_delta_bound=1.5,
                  outlier_low=-9.0, outlier_high=12.0, medcouple=0.0)
 
     def huber(advice):

@@ -64,7 +64,7 @@ def test_each_column_has_its_own_statistics_traits_and_advice(table):
     lines = [line for c in (amount, temperature) for item in c["losses"] + c["avoid"]
              for line in item["rationale"]]
     assert lines and not [line for line in lines if zero_share in line]  # n_claims's only
-    assert amount["profile"]["huber_delta"] != temperature["profile"]["huber_delta"]
+    assert amount["profile"]["huber_delta_bound"] != temperature["profile"]["huber_delta_bound"]
 
 
 def test_several_count_columns_are_counts(table):

@@ -27,7 +27,7 @@ import advisor.summary
 from advisor.summary import sketch_rank_error
 
 ROWS = 3000
-MOMENTS = {"mean", "std", "skewness", "excess_kurtosis", "huber_delta", "dispersion_index",
+MOMENTS = {"mean", "std", "skewness", "excess_kurtosis", "huber_delta_bound", "dispersion_index",
            "poisson_zero_fraction", "zero_excess"}
 
 
