@@ -168,6 +168,40 @@ def test_xgboost_csv_without_label_column_is_a_clear_error(tmp_path):
     assert "every label as 0" in result.stderr and "label_column" in result.stderr
 
 
+def test_xgboost_ranking_on_the_agaricus_rows_without_qid_is_lnt129(tmp_path):
+    # the real LIBSVM excerpt has no qid tokens and no .group file beside it
+    shutil.copy(REAL / "agaricus.txt.train", tmp_path / "agaricus.txt.train")
+    conf = tmp_path / "rank.conf"
+    conf.write_text('objective = "rank:ndcg"\nnum_round = 2\n'
+                    'data = "agaricus.txt.train?format=libsvm"\n')
+    assert rules(lint(conf)[1]) == ["LNT129"]
+    (tmp_path / "agaricus.txt.train.group").write_text("300\n26\n")
+    assert rules(lint(conf)[1]) == []
+
+
+# -- CatBoost: the column description beside the params file --------------------------------
+def test_catboost_yetirank_with_a_groupid_column_description_has_groups():
+    (model,) = read_config(REAL / "catboost_rank" / "params.json", load_catalog())
+    assert model.loss.canonical == "lambdarank" and model.loss.name == "YetiRank"
+    assert model.options["group_info"].value is True
+    assert model.options["group_info"].key == "train.cd"
+    assert rules(lint(REAL / "catboost_rank" / "params.json")[1]) == []
+
+
+def test_catboost_yetirank_whose_column_description_has_no_groupid_is_lnt129():
+    code, doc = lint(REAL / "catboost_rank_nogroup" / "params.json")
+    assert (code, rules(doc)) == (1, ["LNT129"])
+    assert "'YetiRank' ranks within query groups" in doc["findings"][0]["message"]
+
+
+def test_catboost_queryid_spelling_counts_and_no_description_is_unknown(tmp_path):
+    (tmp_path / "params.json").write_text('{"loss_function": "PairLogit"}\n')
+    assert rules(lint(tmp_path / "params.json")[1]) == []  # no .cd: cannot tell
+    (tmp_path / "train.cd").write_text("0\tAuxiliary\n1\tQueryId\n2\tTarget\n")
+    (model,) = read_config(tmp_path / "params.json", load_catalog())
+    assert model.options["group_info"].value is True
+
+
 # -- header and label_column -------------------------------------------------------------------
 def _lgb(tmp_path: Path, data: str, *options: str, name: str = "train.csv") -> Path:
     (tmp_path / name).write_text(data)

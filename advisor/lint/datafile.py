@@ -13,7 +13,8 @@ Sources: LightGBM docs Parameters.html (``header``, ``label_column``, ``group_co
 Data", "Weight Data") and src/io/parser.cpp (format detection: a ``:`` in the first two lines is
 LibSVM, else equal tab counts TSV, else equal comma counts CSV); XGBoost docs "Text Input Format
 of DMatrix" (LIBSVM default parser, ``label:weight``, ``qid:``, ``.group`` files) and
-dmlc-core's CSVParserParam (``label_column`` default -1: no label, every label reads as 0).
+dmlc-core's CSVParserParam (``label_column`` default -1: no label, every label reads as 0);
+CatBoost docs "Columns description" (a ``GroupId`` column, spelled ``QueryId`` in older files).
 """
 
 from __future__ import annotations
@@ -286,3 +287,29 @@ def _groups_from_sizes(file: Path, rows: int) -> Any:
                          f"{rows:,}", str(file), "the CLI refuses to train on this; regenerate "
                          "the file with the data")
     return np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+
+
+CD_GROUP_TYPES = {"groupid", "queryid"}
+"""Column types of a CatBoost column description that give query groups (docs "Columns
+description": GroupId; catboost/pytest/data/querywise/train.cd.query_id uses QueryId)."""
+MAX_CD_BYTES = 1 << 20
+
+
+def catboost_groups(folder: Path) -> tuple[bool, str] | None:
+    """Whether the CatBoost column descriptions (``*.cd``, what ``catboost fit --cd`` reads)
+    beside a params file give a GroupId column, and which file says so; None when there is no
+    description to tell (the groups may come from a Pool in Python)."""
+    described = sorted(folder.glob("*.cd"))[:50]
+    if not described:
+        return None
+    for file in described:
+        try:
+            with file.open("r", encoding="utf-8", errors="replace") as handle:
+                text = handle.read(MAX_CD_BYTES)
+        except OSError:
+            continue
+        for line in text.splitlines():
+            fields = line.split("\t") if "\t" in line else line.split()
+            if len(fields) > 1 and fields[1].strip().lower() in CD_GROUP_TYPES:
+                return True, file.name
+    return False, described[0].name

@@ -332,7 +332,8 @@ def _offset_or_weight(i: Inputs) -> bool:
 
 
 @fact("group_info", "Whether a ranking config gives its query groups (LightGBM group_column or "
-      "a <data>.query file); null when it cannot be told.")
+      "a <data>.query file, XGBoost qid: rows or a <file>.group file, a CatBoost GroupId "
+      "column description), as the data reader found them; null when it cannot be told.")
 def _group_info(i: Inputs) -> Any:
     return i.option("group_info")
 

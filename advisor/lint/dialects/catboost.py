@@ -7,8 +7,10 @@ import re
 from pathlib import Path
 
 from advisor.catalog import Catalog
-from advisor.lint.model import ModelConfig
+from advisor.lint.datafile import catboost_groups
+from advisor.lint.model import Located, ModelConfig
 from advisor.lint.parse import parse_json
+from advisor.lint.source import STDIN
 from advisor.lint.tree import TreeWalker, check_top, finish
 
 NAME = "catboost"
@@ -30,4 +32,8 @@ def read(path: Path, text: str, catalog: Catalog) -> list[ModelConfig]:
     check_top(data, walker)
     walker.root = data
     walker.walk(data)
+    described = catboost_groups(path.parent) if str(path) != STDIN else None
+    if described is not None:
+        # the --cd column description beside the params: a GroupId column gives the groups
+        model.options["group_info"] = Located(described[0], 1, 1, described[1])
     return [finish(model)]
