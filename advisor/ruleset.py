@@ -27,11 +27,11 @@ from advisor.vocabulary import ALL_TASKS, FACTS, STATISTICS, TRAITS
 from advisor.yamlio import LineDict
 
 RULE_KEYS = {
-    "id", "name", "kind", "severity", "summary", "why", "example", "references", "when", "then",
+    "id", "name", "kind", "severity", "summary", "why", "references", "when", "then",
     "rationale", "message", "fix", "examples", "applies_to",
 }
 REQUIRED = ("id", "name", "summary", "why", "references", "when", "rationale", "examples")
-TEXT_KEYS = ("id", "name", "kind", "severity", "summary", "why", "example", "rationale",
+TEXT_KEYS = ("id", "name", "kind", "severity", "summary", "why", "rationale",
              "message", "fix", "applies_to")
 """Rule keys whose value is text; the others hold lists or mappings checked on their own."""
 SCALARS = (str, int, float, bool, type(None))
@@ -39,7 +39,11 @@ SCALARS = (str, int, float, bool, type(None))
 THEN_KEYS = {"losses", "metrics", "avoid"}
 EFFECT_KEYS = {"id", "weight", "rationale"}
 AVOID_KEYS = {"id", "kind", "reason"}
-EXAMPLE_KEYS = {"profile", "config", "fires"}
+EXAMPLE_KEYS = {"profile", "fires"}
+CASE_KEYS = {"file", "config", "data", "target", "files", "fires"}
+"""A lint rule's example: config text as a project writes it, with the data it is checked
+against when the rule reads the data."""
+FILE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]*$")
 PROFILE_KEYS = {"task", "traits", "stats"}
 KINDS = ("recommend", "lint")
 SEVERITIES = ("error", "warning", "info")
@@ -80,6 +84,26 @@ class Example:
 
 
 @dataclass
+class Case:
+    """A lint rule's example, sqlfluff-style: a config file's text in a real dialect's spelling
+    (plus data for the rules that read it) and whether the rule fires on it. A test runs every
+    case through ``lossadvisor lint``, so an example cannot drift from what the readers read."""
+
+    file: str
+    """The name the config is written under (the dialect is told by it and the content)."""
+    config: str
+    fires: bool
+    where: str
+    folder: str
+    """The rule file's folder: a ``data`` path is relative to it."""
+    data: str | None = None
+    """Inline CSV (several lines) or the path of a data file."""
+    target: str | None = None
+    files: dict[str, str] = field(default_factory=dict)
+    """Further files written beside the config (a LightGBM data file and its .query file)."""
+
+
+@dataclass
 class Rule:
     """One validated rule: identity, documentation, condition, effects and examples."""
 
@@ -100,6 +124,7 @@ class Rule:
     metrics: list[Effect] = field(default_factory=list)
     avoid: list[AvoidEffect] = field(default_factory=list)
     examples: list[Example] = field(default_factory=list)
+    cases: list[Case] = field(default_factory=list)
     builtin: bool = True
     applies_to: str | None = None
 
@@ -282,15 +307,18 @@ class _RuleChecker:
             why=_text(raw, "why").strip(), references=refs if isinstance(refs, list) else [],
             when=raw.get("when") or {}, rationale=_text(raw, "rationale").strip(),
             source=self.where, severity=severity, message=_text(raw, "message").strip(),
-            fix=_text(raw, "fix").strip(), example=_text(raw, "example").strip(),
-            applies_to=applies,
+            fix=_text(raw, "fix").strip(), applies_to=applies,
         )
         if "then" in raw:
             self.check_then(raw["then"], rule)
         if kind == "lint" and "then" in raw:
             self.problem(self.at(raw, "then"), "lint rules report a message; they have no 'then'")
-        if "examples" in raw:  # a missing key is reported as such above
-            self.check_examples(raw["examples"], rule, kind, self.at(raw, "examples"))
+        if "examples" in raw and kind == "lint":  # a missing key is reported as such above
+            self.check_cases(raw["examples"], rule, self.at(raw, "examples"))
+            # The documented example is the first case that fires: no second copy to drift.
+            rule.example = next((c.config.strip() for c in rule.cases if c.fires), "")
+        elif "examples" in raw:
+            self.check_examples(raw["examples"], rule, self.at(raw, "examples"))
         return rule
 
     # -- conditions -----------------------------------------------------------------------
@@ -475,7 +503,8 @@ class _RuleChecker:
                          f"{did_you_mean(str(entry_id), self.catalog.ids(kind))}")
 
     # -- examples -------------------------------------------------------------------------
-    def check_examples(self, examples: Any, rule: Rule, kind: str, where: str) -> None:
+    def check_examples(self, examples: Any, rule: Rule, where: str) -> None:
+        """A recommendation rule's examples: profiles (task, traits, statistics)."""
         if not isinstance(examples, list):
             self.problem(where, f"'examples' must be a list, not {kind_of(examples)}")
             return
@@ -484,7 +513,7 @@ class _RuleChecker:
             at = self.at(item) if isinstance(item, dict) else where
             if not isinstance(item, dict) or "fires" not in item or set(item) - EXAMPLE_KEYS:
                 self.problem(at, "an example is {profile: {task, traits, stats}, "
-                             "config: {...}, fires: true|false}")
+                             "fires: true|false}")
                 continue
             profile = item.get("profile") or {}
             if not isinstance(profile, dict) or set(profile) - PROFILE_KEYS:
@@ -492,10 +521,8 @@ class _RuleChecker:
                 continue
             stats = profile.get("stats") or {}
             traits = profile.get("traits") or []
-            config = item.get("config") or {}
             shapes = (("stats", stats, dict, "a mapping of statistics to values"),
                       ("traits", traits, list, "a list of trait names"),
-                      ("config", config, dict, "a mapping of config facts to values"),
                       ("fires", item["fires"], bool, "true or false"))
             wrong = [f"example '{key}' must be {what}, not {kind_of(value)}"
                      for key, value, shape, what in shapes if not isinstance(value, shape)]
@@ -511,13 +538,56 @@ class _RuleChecker:
             built["task"] = profile.get("task")
             built["traits"] = {t for t in traits if isinstance(t, str)}
             built["has_data"] = bool(stats)
-            if kind == "lint":
-                self.check_names("config fact", list(config), LINT_FACTS, at)
-                built.update(config)
-            elif config:
-                self.problem(at, "only lint rule examples have a config")
             fires = item["fires"]
             outcomes.add(fires)
             rule.examples.append(Example(built, fires, at))
+        if outcomes != {True, False}:
+            self.problem(where, "examples need at least one case that fires and one that does not")
+
+
+    def check_cases(self, examples: Any, rule: Rule, where: str) -> None:
+        """A lint rule's examples: config text, data when the rule reads it, fires or not."""
+        if not isinstance(examples, list):
+            self.problem(where, f"'examples' must be a list, not {kind_of(examples)}")
+            return
+        shape = ("a lint example is {file: NAME, config: TEXT, data: CSV TEXT or PATH, "
+                 "target: COLUMN, files: {NAME: TEXT}, fires: true|false}")
+        outcomes = set()
+        for item in examples:
+            at = self.at(item) if isinstance(item, dict) else where
+            if not isinstance(item, dict) or {"file", "config", "fires"} - set(item):
+                self.problem(at, shape)
+                continue
+            unknown = [k for k in item if k not in CASE_KEYS]
+            for key in unknown:
+                self.problem(self.at(item, key), f"unknown key '{key}' in a lint example"
+                             f"{did_you_mean(str(key), CASE_KEYS)}")
+            files = item.get("files") or {}
+            named = list(files) if isinstance(files, dict) else []
+            wrong = [f"example '{key}' must be {what}, not {kind_of(item[key])}"
+                     for key, kinds, what in (
+                         ("config", str, "config text"), ("file", str, "a file name"),
+                         ("data", (str, type(None)), "CSV text or a path"),
+                         ("target", (str, type(None)), "a column name"),
+                         ("fires", bool, "true or false"), ("files", (dict, type(None)),
+                                                            "a mapping of file names to text"))
+                     if key in item and not isinstance(item[key], kinds)]
+            wrong += [f"example file name '{name}' must be a plain name with no folder"
+                      for name in [item.get("file"), *named]
+                      if isinstance(name, str) and not FILE_NAME.match(name)]
+            wrong += [f"example file names must be text, not {kind_of(name)}"
+                      for name in named if not isinstance(name, str)]
+            wrong += [f"example file '{name}' must hold text, not {kind_of(text)}"
+                      for name, text in (files.items() if named else [])
+                      if not isinstance(text, str)]
+            for message in wrong:
+                self.problem(at, message)
+            if wrong or unknown:
+                continue
+            outcomes.add(item["fires"])
+            rule.cases.append(Case(
+                file=item["file"], config=item["config"], fires=item["fires"], where=at,
+                folder=str(Path(self.path).parent), data=item.get("data"),
+                target=item.get("target"), files=dict(files)))
         if outcomes != {True, False}:
             self.problem(where, "examples need at least one case that fires and one that does not")

@@ -40,9 +40,11 @@ LINT = {
     "references": ["team wiki"],
     "when": {"any": [{"fact": "metrics", "op": "contains", "value": "mape"},
                      {"fact": "loss", "op": "in", "value": ["mape"]}]},
-    "message": "MAPE with {zero_fraction} zeros", "fix": "Use MAE.", "example": "metric: mape",
-    "examples": [{"config": {"metrics": ["mape"]}, "fires": True},
-                 {"config": {"metrics": ["mae"]}, "fires": False}],
+    "message": "MAPE with {zero_fraction} zeros", "fix": "Use MAE.",
+    "examples": [{"file": "train.conf", "config": "objective = regression\nmetric = mape\n",
+                  "data": "y\n0\n1.5\n", "target": "y", "fires": True},
+                 {"file": "train.conf", "config": "metric = mae\n", "fires": False,
+                  "files": {"train.conf.query": "2\n"}}],
 }
 WRONG: list[Any] = [3, 2.5, True, None, "text", [], [1, 2], {}, {"k": 1}, [{"a": [1]}],
                     float("nan")]
@@ -147,7 +149,26 @@ def test_wrong_types_in_a_lint_rule(catalog):
     problems = _problems([_replaced(_replaced(LINT, ("severity",), 2), ("examples", 0, "config"),
                                     ["metrics"])], catalog)
     assert any("'severity' must be text, not the number 2" in p for p in problems), problems
-    assert any("example 'config' must be a mapping" in p for p in problems), problems
+    assert any("example 'config' must be config text, not a list" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("path,value,message", [
+    (("examples", 0, "file"), "../up.conf", "example file name '../up.conf' must be a plain name"),
+    (("examples", 1, "files"), {"a/b": "x"}, "example file name 'a/b' must be a plain name"),
+    (("examples", 1, "files"), {"q": 2}, "example file 'q' must hold text, not the number 2"),
+    (("examples", 0, "data"), ["y"], "example 'data' must be CSV text or a path, not a list"),
+    (("examples", 0, "profile"), {"task": "binary"}, "unknown key 'profile' in a lint example"),
+])
+def test_lint_examples_are_config_files(catalog, path, value, message):
+    problems = _problems([_replaced(LINT, path, value)], catalog)
+    assert any(message in p and LOCATED.match(p) for p in problems), problems
+
+
+def test_a_lint_example_without_config_text_is_refused(catalog):
+    broken = copy.deepcopy(LINT)
+    del broken["examples"][0]["config"]
+    problems = _problems([broken], catalog)
+    assert any("a lint example is {file: NAME, config: TEXT" in p for p in problems), problems
 
 
 def test_all_problems_of_all_rules_are_reported_at_once(catalog):

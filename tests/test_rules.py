@@ -23,7 +23,7 @@ def test_builtin_rules_load_without_problems():
 def test_every_rule_is_documented(rule):
     assert rule.summary and rule.why and rule.references
     assert rule.summary.endswith(".") and len(rule.why) > 80
-    assert {e.fires for e in rule.examples} == {True, False}
+    assert {e.fires for e in [*rule.examples, *rule.cases]} == {True, False}
 
 
 @pytest.mark.parametrize(
@@ -32,7 +32,8 @@ def test_every_rule_is_documented(rule):
     ids=lambda x: getattr(x, "id", getattr(x, "where", "")),
 )
 def test_rule_examples(rule, example):
-    """The one generic test that runs every rule's own fire / no-fire examples."""
+    """The one generic test that runs every recommendation rule's own fire / no-fire examples
+    (lint rules' examples are config text: tests/test_lint_examples.py runs them)."""
     assert rule.fires(example.facts) is example.fires, example.where
 
 

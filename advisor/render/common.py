@@ -12,7 +12,7 @@ from typing import Any
 
 from advisor.frameworks import knowledge
 from advisor.render.visible import visible, visible_tree
-from advisor.ruleset import AvoidEffect, Rule
+from advisor.ruleset import AvoidEffect, Case, Rule
 
 FRAMEWORK_LABELS = knowledge().labels()
 TABLE_FRAMEWORKS = tuple(f for f, fw in knowledge().frameworks.items() if fw.table)
@@ -84,10 +84,21 @@ def rule_markdown(rule: Rule, level: int = 1) -> str:
         lines += [f"{h}# Message", "", rule.message, ""]
         if rule.fix:
             lines += [f"{h}# Fix", "", rule.fix, ""]
-        if rule.example:
-            lines += [f"{h}# Example", "", "```", rule.example, "```", ""]
+        firing = next((c for c in rule.cases if c.fires), None)
+        if firing is not None:
+            lines += [f"{h}# Example", "", f"`{firing.file}`" + case_data(firing), "", "```",
+                      rule.example, "```", ""]
     lines += [f"{h}# References", ""] + [f"- {ref}" for ref in rule.references]
     return "\n".join(lines) + "\n"
+
+
+def case_data(case: Case) -> str:
+    """What a lint example is checked against, in words ('' when it needs no data)."""
+    if case.data is None:
+        return ""
+    data = "an inline CSV" if "\n" in case.data else f"`{case.data.rsplit('/', 1)[-1]}`"
+    target = f", target `{visible(case.target)}`" if case.target else ""
+    return f" with {visible(data)}{target}"
 
 
 def clean(value: Any) -> Any:

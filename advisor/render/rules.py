@@ -16,9 +16,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from advisor.render.common import cell, clean, describe, rule_markdown, shown
+from advisor.render.common import case_data, cell, clean, describe, rule_markdown, shown
 from advisor.render.table import to_text
-from advisor.render.visible import dump_json
+from advisor.render.visible import dump_json, visible
 from advisor.ruleset import Rule, RuleSet
 
 
@@ -46,7 +46,8 @@ def rule_dict(rule: Rule) -> dict[str, Any]:
         doc["example"] = rule.example
     doc["examples"] = [
         {"facts": clean(e.facts), "fires": e.fires} for e in rule.examples
-    ]
+    ] + [{"file": c.file, "config": c.config, "data": c.data, "target": c.target,
+          "files": c.files, "fires": c.fires} for c in rule.cases]
     return doc
 
 
@@ -141,12 +142,14 @@ def render_rule(rule: Rule, fmt: str, width: int = 100, color: str = "never") ->
         grid.add_row("Message", Text(rule.message))
         if rule.fix:
             grid.add_row("Fix", Text(rule.fix))
-        if rule.example:
-            grid.add_row("Example", Text(rule.example))
     grid.add_row("References", Text("\n".join(rule.references)))
     for example in rule.examples:
         label = "Fires on" if example.fires else "Quiet on"
         grid.add_row(label, Text(json.dumps(clean(example.facts), sort_keys=True)))
+    for case in rule.cases:  # config text as a project writes it
+        label = "Fires on" if case.fires else "Quiet on"
+        grid.add_row(label, Text(f"{visible(case.file)}{case_data(case)}\n"
+                                 f"{visible(case.config.rstrip(), keep_layout=True)}"))
     source = "" if rule.builtin else f" (from {rule.source})"
     panel = Panel(grid, title=Text(f"{rule.id} {rule.name}{source}"), title_align="left",
                   box=box.ROUNDED)
