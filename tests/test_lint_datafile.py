@@ -291,9 +291,11 @@ def test_lnt129_documented_example_fires_through_the_reader(tmp_path):
     from advisor.ruleset import load_rules
 
     rule = next(r for r in load_rules().of_kind("lint") if r.id == "LNT129")
-    (tmp_path / "train.conf").write_text(rule.example)
-    (tmp_path / "train.tsv").write_text("2\t0.5\n0\t0.1\n1\t0.3\n0\t0.2\n")
-    assert rules(lint(tmp_path / "train.conf")[1]) == ["LNT129"]
+    case = next(c for c in rule.cases if c.fires)  # the documented example, with its data file
+    (tmp_path / case.file).write_text(rule.example)
+    for name, text in case.files.items():
+        (tmp_path / name).write_text(text)
+    assert rules(lint(tmp_path / case.file)[1]) == ["LNT129"]
 
 
 # -- the line parsers --------------------------------------------------------------------------
