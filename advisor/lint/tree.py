@@ -52,6 +52,9 @@ def _names_loss(target: str) -> bool:
     last = target.rsplit(".", 1)[-1].lower()
     return ".losses." in target or last.endswith("loss") or last.endswith("_cost")
 
+CLASS_KEYS = ("_target_", "class_path", "class_name", "_name")
+"""Keys that make a mapping the arguments of a class (Hydra, Lightning, Keras, fairseq)."""
+
 DATA_INNER = ("path", "train", "file", "train_path", "train_file", "csv")
 """Keys of a data mapping that hold the training file (Hydra / Lightning data modules)."""
 
@@ -83,6 +86,8 @@ class TreeWalker:
         self.skip: set[int] = set()
         """Nodes that are other models' sections (:func:`read_models`): not this model's."""
         self.target_keys = known.keys["target"]
+        self.task_keys = known.keys["task"]
+        self.task_sections = known.keys["task_sections"]
         self.options = known.options
 
     def pos(self, node: Any, key: Any, keys: tuple = ()) -> tuple[int, int]:
@@ -170,7 +175,8 @@ class TreeWalker:
         elif lowered in self.target_keys and isinstance(value, str) and model.target is None \
                 and not is_reference(value):
             model.target = Located(value, line, col, str(key))
-        elif lowered == "task" and isinstance(value, str) and value in ALL_TASKS:
+        elif lowered in self.task_keys and isinstance(value, str) and value in ALL_TASKS \
+                and self.sets_task(node, keys):
             # Only a known training task; 'task: graph' or a fairseq task name is not one.
             if model.task is None:
                 model.task = Located(value, line, col, str(key))
@@ -179,6 +185,15 @@ class TreeWalker:
             self.walk(value, keys + (str(key),))
         else:
             self.walk(value, keys + (str(key),))
+
+    def sets_task(self, node: dict, keys: tuple) -> bool:
+        """Whether a ``task`` key in ``node`` (at key path ``keys``) sets the training task:
+        at the top level or in a training section, and not as an argument of a class the
+        mapping configures (a metric's ``task: multiclass``, a callback's)."""
+        where = keys[-1].lower() if keys else None
+        if where is not None and where not in self.task_sections:
+            return False
+        return not any(isinstance(node.get(k), str) for k in CLASS_KEYS)
 
     def add_loss(self, setting: Setting) -> None:
         """The first loss is the model's; later ones (a box loss) are kept beside it."""
