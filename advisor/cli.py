@@ -888,7 +888,7 @@ def lint(
     """Check the losses and metrics in ML configs against the data and each other."""
     from advisor.lint.check import lint_paths, project_data, severity_at_least
     from advisor.lint.paths import expand
-    from advisor.render.lint import RENDERERS, summary_line
+    from advisor.render.lint import RENDERERS, detail_lines, summary_line
     from advisor.thresholds import DEFAULT_THRESHOLDS
     from advisor.toolconfig import find_tool_config
 
@@ -922,6 +922,8 @@ def lint(
     emit(RENDERERS[fmt](result, ruleset), output, [*reads, *result.data_files])
     if _VERBOSITY["level"]:
         say(summary_line(result))
+    for line in detail_lines(result):
+        detail(line)
     if any(severity_at_least(f.severity, fail_on.value) for f in result.findings):
         raise typer.Exit(EXIT_FINDINGS)
     if strict and result.not_understood():

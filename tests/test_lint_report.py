@@ -102,3 +102,57 @@ def test_directories_globs_and_stdin(tmp_path, monkeypatch):
     result = run(["lint", "-", "--format", "json"], input="objective: reg:gamma\n")
     assert json.loads(result.stdout)["configs"][0]["loss"]["id"] == "gamma"
     assert run(["lint", "nothing/*.yaml"]).exit_code == 2
+
+
+@pytest.fixture
+def mixed(tmp_path, monkeypatch) -> list[str]:
+    """Thirty configs without data, one not understood, one file with two models."""
+    for number in range(30):
+        (tmp_path / f"xgb{number:02}.yaml").write_text('objective: "binary:logistic"\n')
+    (tmp_path / "unread.yaml").write_text("epochs: 3\n")
+    (tmp_path / "two.yaml").write_text("a:\n  loss: mse\nb:\n  loss: mae\n")
+    monkeypatch.chdir(tmp_path)
+    return ["lint", "."]
+
+
+def test_summary_gives_counts_and_the_lists_are_elsewhere(mixed):
+    """The summary line stays one short line however many files were linted; --verbose,
+    the JSON document and the Markdown report carry the lists behind the counts."""
+    result = run(mixed)
+    summary = result.stderr.strip().splitlines()[-1]
+    assert "32 files checked (33 models)" in summary
+    assert "32 checked without data" in summary and "1 not understood" in summary
+    assert "xgb" not in summary and "LNT1" not in summary and len(summary) < 250
+    verbose = run([*mixed, "--verbose"]).stderr
+    assert "lossadvisor: not understood: unread.yaml" in verbose
+    assert "lossadvisor: checked without data: two.yaml [b]" in verbose
+    assert verbose.count("checked without data: xgb") == 30
+    doc = json.loads(run([*mixed, "--format", "json"]).stdout)
+    jsonschema.validate(doc, SCHEMA)
+    assert (doc["summary"]["files"], doc["summary"]["models"]) == (32, 33)
+    assert (doc["summary"]["not_understood"], doc["summary"]["without_data"]) == (1, 32)
+    assert doc["without_data"][:2] == ["two.yaml [a]", "two.yaml [b]"]
+    markdown = run([*mixed, "--format", "markdown"]).stdout
+    assert "## Checked without data" in markdown and "- `xgb29.yaml`" in markdown
+    assert markdown.index("<details>") < markdown.index("- `xgb00.yaml`")
+
+
+def test_machine_formats_flag_configs_without_data_without_flooding(mixed):
+    github = run([*mixed, "--format", "github"]).stdout
+    assert github.count("::notice title=checked without data::32 configs") == 1
+    sarif = json.loads(run([*mixed, "--format", "sarif"]).stdout)
+    notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    levels = [n["level"] for n in notes]
+    assert levels.count("warning") == 1 and levels.count("note") == 31  # one per file
+
+
+def test_directory_walk_skips_virtual_environments_and_build_output(tmp_path, monkeypatch):
+    for folder in ("env/lib", "node_modules/x", "build", ".tox", "configs"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "train.yaml").write_text("loss: mse\n")
+    (tmp_path / "env" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (tmp_path / "configs" / "model.py").write_text("loss = dict(type='MSELoss')\n")
+    (tmp_path / "setup.py").write_text("from setuptools import setup\n")
+    monkeypatch.chdir(tmp_path)
+    doc = json.loads(run(["lint", ".", "--format", "json"]).stdout)
+    assert [c["path"] for c in doc["configs"]] == ["configs/model.py", "configs/train.yaml"]

@@ -4,6 +4,7 @@ like ruff), glob patterns, and ``-`` for stdin. Sorted, so the report is determi
 from __future__ import annotations
 
 import glob
+import os
 from pathlib import Path
 
 from advisor.errors import InputError
@@ -38,13 +39,16 @@ def expand(paths: list[Path]) -> list[Path]:
 
 
 def _walk(folder: Path) -> list[Path]:
+    """Config files below ``folder``; hidden folders, tool caches, build output and virtual
+    environments (any folder holding a ``pyvenv.cfg``, whatever its name) are not entered."""
     found = []
-    for path in sorted(folder.rglob("*")):
-        parts = path.relative_to(folder).parts
-        if any(p in SKIP_DIRS or p.startswith(".") for p in parts[:-1]) or not path.is_file():
-            continue
-        suffix = path.suffix.lower()
-        in_configs = any(p in ("configs", "config") for p in path.parts[:-1])
-        if suffix in CONFIG_SUFFIXES or (suffix == ".py" and in_configs):
-            found.append(path)
-    return found
+    for root, dirs, files in os.walk(folder):
+        here = Path(root)
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith(".")
+                         and not (here / d / "pyvenv.cfg").is_file())
+        in_configs = any(p in ("configs", "config") for p in here.parts)
+        for name in sorted(files):
+            suffix = Path(name).suffix.lower()
+            if suffix in CONFIG_SUFFIXES or (suffix == ".py" and in_configs):
+                found.append(here / name)
+    return sorted(found)

@@ -79,6 +79,8 @@ def fingerprint(finding: Finding) -> str:
 
 
 def summary_line(result: LintResult) -> str:
+    """Counts only, however many files were linted; the lists behind them are in
+    :func:`detail_lines` (``--verbose``), the Markdown sections and the JSON document."""
     counts = result.counts()
     total = sum(counts.values())
     parts = [f"{total} finding{'s' if total != 1 else ''}"]
@@ -90,16 +92,28 @@ def summary_line(result: LintResult) -> str:
     skipped = sorted({s.rule for s in result.skipped})
     if skipped:
         parts.append(f"{len(skipped)} check{'s' if len(skipped) != 1 else ''} skipped without "
-                     f"data ({', '.join(skipped)})")
-    files = len(result.files)
-    parts.append(f"{files} file{'s' if files != 1 else ''} checked")
-    if result.without_data and result.skipped:
+                     "data")
+    files, models = len(result.files), len(result.configs)
+    checked = f"{files} file{'s' if files != 1 else ''} checked"
+    if models > files:
+        checked += f" ({models} models)"
+    parts.append(checked)
+    if result.without_data:
         parts.append(f"{len(result.without_data)} checked without data")
     unread = result.not_understood()
     if unread:
-        parts.append(f"{len(unread)} not understood (no loss or metric recognized: "
-                     f"{', '.join(visible(u) for u in unread)})")
+        parts.append(f"{len(unread)} not understood (no loss or metric recognized)")
     return "; ".join(parts)
+
+
+def detail_lines(result: LintResult) -> list[str]:
+    """The lists behind the summary's counts, one line each (``lint --verbose``)."""
+    lines = [f"not understood: {visible(label)}" for label in result.not_understood()]
+    lines += [f"checked without data: {visible(label)}" for label in result.without_data]
+    skipped = sorted({s.rule for s in result.skipped})
+    if skipped:
+        lines.append(f"skipped without data: {', '.join(skipped)}")
+    return lines
 
 
 def _visible(finding: Finding) -> Finding:
@@ -117,7 +131,7 @@ def _shown(result: LintResult) -> LintResult:
 def render_text(result: LintResult, ruleset: RuleSet) -> str:
     result = _shown(result)
     lines = [f"{f.path}:{f.line}:{f.col}: {f.rule} [{f.severity}] {f.message}"
-             for f in result.findings]
+             + (f" (model {f.model})" if f.model else "") for f in result.findings]
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -144,12 +158,15 @@ def render_json(result: LintResult, ruleset: RuleSet) -> str:
         "schema_version": 1,
         "tool": {"name": "lossadvisor", "version": __version__},
         "summary": {**result.counts(), "suppressed": len(result.suppressed),
-                    "files": len(result.files), "not_understood": len(result.not_understood())},
+                    "files": len(result.files), "models": len(result.configs),
+                    "not_understood": len(result.not_understood()),
+                    "without_data": len(result.without_data)},
         "findings": [_finding_dict(f) for f in result.findings],
         "suppressed": [_finding_dict(f) for f in result.suppressed],
         "skipped": [{"rule": s.rule, "path": s.path, "reason": s.reason}
                     for s in result.skipped],
         "configs": result.configs,
+        "without_data": list(result.without_data),
     }
     return dump_json(doc)
 
@@ -177,11 +194,29 @@ def render_github(result: LintResult, ruleset: RuleSet) -> str:
         if not config["understood"]:
             lines.append(f"::warning file={_escape_property(visible(config['path']))},line=1,"
                          f"title=not understood::{_escape_data(_NOT_UNDERSTOOD)}")
+    if result.without_data and result.skipped:  # one notice, not one per file
+        lines.append(f"::notice title=checked without data::{_escape_data(_without_data(result))}")
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _without_data(result: LintResult, listed: str = " (lint --verbose lists them)") -> str:
+    count = len(result.without_data)
+    rules = len({s.rule for s in result.skipped})
+    return (f"{count} config{'s' if count != 1 else ''} checked without data, so {rules} "
+            f"data check{'s' if rules != 1 else ''} did not run: pass --data, or name the data "
+            f"in the config or in [tool.lossadvisor]{listed}")
 
 
 _NOT_UNDERSTOOD = ("lossadvisor recognized no loss or metric in this file, so nothing in it was "
                    "checked (name its dialect with --dialect, or see `lint --format json`)")
+
+
+_NO_DATA = ("lossadvisor checked this config without data, so the checks that need the data "
+            "did not run (pass --data, or name the data in the config or in [tool.lossadvisor])")
+
+
+def _label(config: dict[str, Any]) -> str:
+    return config["path"] + (f" [{config['model']}]" if config["model"] else "")
 
 
 def render_sarif(result: LintResult, ruleset: RuleSet) -> str:
@@ -235,6 +270,12 @@ def render_sarif(result: LintResult, ruleset: RuleSet) -> str:
                      "locations": [{"physicalLocation": {
                          "artifactLocation": {"uri": _uri(config["path"])}}}]}
                     for config in result.configs if not config["understood"]
+                ] + [
+                    {"level": "note", "message": {"text": _NO_DATA},
+                     "locations": [{"physicalLocation": {
+                         "artifactLocation": {"uri": _uri(path)}}}]}
+                    for path in sorted({c["path"] for c in result.configs
+                                        if _label(c) in result.without_data})
                 ],
             }],
         }],
@@ -259,7 +300,8 @@ def render_markdown(result: LintResult, ruleset: RuleSet) -> str:
     if result.findings:
         lines += ["| Location | Rule | Severity | Message |", "|---|---|---|---|"]
         for f in result.findings:
-            lines.append(f"| `{f.path}:{f.line}:{f.col}` | {f.rule} `{f.name}` | {f.severity} "
+            where = f"{f.path}:{f.line}:{f.col}" + (f" [{f.model}]" if f.model else "")
+            lines.append(f"| `{cell(where)}` | {f.rule} `{f.name}` | {f.severity} "
                          f"| {cell(f.message)} |")
         lines.append("")
     unread = result.not_understood()
@@ -267,6 +309,12 @@ def render_markdown(result: LintResult, ruleset: RuleSet) -> str:
         lines += ["## Not understood", "", _NOT_UNDERSTOOD + ":", ""]
         lines += [f"- `{cell(visible(path))}`" for path in unread]
         lines.append("")
+    if result.without_data and result.skipped:
+        skipped = sorted({s.rule for s in result.skipped})
+        lines += ["## Checked without data", "", f"Skipped checks: {', '.join(skipped)}.", "",
+                  "<details><summary>" + cell(_without_data(result, "")) + "</summary>", ""]
+        lines += [f"- `{cell(visible(label))}`" for label in result.without_data]
+        lines += ["", "</details>", ""]
     if result.suppressed:
         lines += ["## Suppressed", "", "| Location | Rule | How | Reason |", "|---|---|---|---|"]
         for f in result.suppressed:
