@@ -778,6 +778,23 @@ class RuleKind(str, Enum):
     lint = "lint"
 
 
+def _test_examples(ruleset: Any, user_only: bool, output: Path | None, reads: Reads) -> None:
+    """``rules --test``: every lint example, read and checked as a project's config would be."""
+    from advisor.lint.cases import run_cases
+    from advisor.render.visible import visible
+
+    rules = [r for r in ruleset.of_kind("lint") if not (user_only and r.builtin)]
+    outcomes = run_cases(rules, ruleset)
+    failed = [o for o in outcomes if o.problem]
+    lines = [visible(f"{o.case.where}: {o.rule.id} example ({'fires' if o.case.fires else 'quiet'}"
+                     f"): {o.problem}") for o in failed]
+    lines.append(f"{len(outcomes) - len(failed)} of {len(outcomes)} examples of {len(rules)} "
+                 "lint rules hold")
+    emit("\n".join(lines) + "\n", output, reads)
+    if failed:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
 @app.command("rules")
 def list_rules(
     fmt: DocFormatOption = "text",
@@ -787,12 +804,19 @@ def list_rules(
     rules: RulesOption = None,
     output: OutputOption = None,
     color: ColorOption = Color.auto,
+    test: Annotated[
+        bool, typer.Option("--test", help="Run the lint rules' examples (those of --rules "
+                           "files when given) through `lint`; exit 1 if one does not hold.")
+    ] = False,
 ) -> None:
     """List every rule: id, name, kind and summary."""
     from advisor.render.rules import render_rule_list
 
     check_output(output, rule_files(rules))
     ruleset = _load_ruleset(rules)
+    if test:
+        _test_examples(ruleset, bool(rules), output, rule_files(rules))
+        return
     emit(render_rule_list(ruleset, fmt, kind.value if kind else None, terminal_width(),
                           color_mode(color, output is not None)), output, rule_files(rules))
 

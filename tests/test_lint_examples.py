@@ -1,52 +1,30 @@
 """Every lint rule's examples are real config text (sqlfluff's YAML rule fixtures are the model):
-each is written to a file under its own name, with its data, and run through `lossadvisor lint`
-(dialect detection, the reader, the facts, the rule); the rule must fire on the cases that say
-so and must run, and stay quiet, on the others. Plus the messages of the class-count checks."""
+each is written to a file under its own name, with its data, and linted (dialect detection, the
+reader, the facts, the rule); the rule must fire on the cases that say so and must run, and stay
+quiet, on the others. `rules --test` runs a rule author's own examples the same way. Plus the
+messages of the class-count checks."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from conftest import SAMPLES, run
+from conftest import ROOT, SAMPLES, run
 
+from advisor.lint.cases import run_case
 from advisor.lint.facts import requirements
 from advisor.ruleset import Case, Rule, load_rules
 
-RULES = load_rules().of_kind("lint")
+RULESET = load_rules()
+RULES = RULESET.of_kind("lint")
 CASES = [(rule, case) for rule in RULES for case in rule.cases]
-
-
-def lint_case(case: Case, folder: Path) -> dict:
-    """Run one example as a user would: its config file, the files beside it, its data."""
-    config = folder / case.file
-    config.write_text(case.config, encoding="utf-8")
-    for name, text in case.files.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    args = ["lint", str(config), "--format", "json", "--fail-on", "error"]
-    if case.data is not None:
-        data = folder / "data.csv" if "\n" in case.data else Path(case.folder) / case.data
-        if "\n" in case.data:
-            data.write_text(case.data, encoding="utf-8")
-        args += ["--data", str(data)]
-    if case.target is not None:
-        args += ["--target", case.target]
-    result = run(args)
-    assert result.exit_code in (0, 1), result.stderr
-    return json.loads(result.stdout)
 
 
 @pytest.mark.parametrize("rule,case", CASES,
                          ids=[f"{r.id}-{'fires' if c.fires else 'quiet'}-{i}"
                               for i, (r, c) in enumerate(CASES)])
 def test_rule_example_through_the_reader(rule: Rule, case: Case, tmp_path):
-    doc = lint_case(case, tmp_path)
-    assert doc["summary"]["not_understood"] == 0, f"{case.where}: config not understood"
-    assert rule.id not in {s["rule"] for s in doc["skipped"]}, f"{case.where}: rule skipped"
-    fired = rule.id in {f["rule"] for f in doc["findings"]}
-    outcome = "did not fire" if case.fires else "fired"
-    assert fired is case.fires, f"{case.where}: {rule.id} {outcome}"
+    assert run_case(rule, case, RULESET, tmp_path).problem == "", case.where
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
@@ -78,3 +56,59 @@ def test_class_count_of_metric_and_data(tmp_path):
                   "--format", "json"])
     found = {f["rule"]: f for f in json.loads(result.stdout)["findings"]}
     assert "[3] in the config, 2 in the data" in found["LNT127"]["message"]
+
+
+TEAM_RULE = """rules:
+  - id: USR101
+    name: team.no-mape
+    kind: lint
+    severity: warning
+    applies_to: metrics
+    summary: No MAPE here.
+    why: Our targets have zeros, where MAPE is undefined.
+    references: ["team wiki"]
+    when: {fact: metrics, op: contains, value: mape}
+    message: "MAPE configured"
+    examples:
+      - fires: true
+        file: train.conf
+        config: |
+          objective = regression
+          metric = mape
+      - fires: false
+        file: train.conf
+        config: |
+          objective = regression
+          metric = %s
+"""
+
+
+def test_rules_test_runs_a_rule_authors_examples(tmp_path):
+    rule_file = tmp_path / "team.yaml"
+    rule_file.write_text(TEAM_RULE % "l1")
+    result = run(["rules", "--rules", str(rule_file), "--test"])
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert result.stdout == "2 of 2 examples of 1 lint rules hold\n"
+    rule_file.write_text(TEAM_RULE % "mape")  # the quiet example now fires
+    result = run(["rules", "--rules", str(rule_file), "--test"])
+    assert result.exit_code == 1
+    assert "team.yaml:18: USR101 example (quiet): the rule fired" in result.stdout
+    assert "1 of 2 examples of 1 lint rules hold" in result.stdout
+
+
+def test_rules_test_reports_an_example_the_reader_does_not_understand(tmp_path):
+    rule_file = tmp_path / "team.yaml"
+    rule_file.write_text(TEAM_RULE.replace("metric = mape", "learning_rate = 0.1") % "l1")
+    result = run(["rules", "--rules", str(rule_file), "--test"])
+    assert result.exit_code == 1
+    assert "USR101 example (fires): the rule did not fire" in result.stdout
+
+
+def test_the_readme_lint_rule_and_its_examples_hold(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```yaml\nrules:\n  - id: USR101", 1)[1].split("```", 1)[0]
+    rule_file = tmp_path / "team.yaml"
+    rule_file.write_text("rules:\n  - id: USR101" + block)
+    result = run(["rules", "--rules", str(rule_file), "--test"])
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert result.stdout == "2 of 2 examples of 1 lint rules hold\n"
