@@ -298,6 +298,41 @@ def test_lnt129_documented_example_fires_through_the_reader(tmp_path):
     assert rules(lint(tmp_path / case.file)[1]) == ["LNT129"]
 
 
+# -- the fast (pyarrow) reader and the line-by-line reader agree --------------------------------
+FIXTURE_SPECS = [DataSpec(str(REAL / "regression.train"), "lightgbm"),
+                 DataSpec(str(REAL / "multiclass.train"), "lightgbm"),
+                 DataSpec(str(REAL / "rank.train"), "lightgbm"),
+                 DataSpec(str(REAL / "agaricus.txt.train"), "xgboost", "libsvm")]
+
+
+@pytest.mark.parametrize("spec", FIXTURE_SPECS, ids=lambda s: Path(s.path).name)
+def test_fast_and_line_readers_agree_on_the_real_files(spec, monkeypatch):
+    import advisor.lint.datafile as datafile
+
+    fast = read_labels(spec)
+    monkeypatch.setattr(datafile, "_arrow_read", lambda *args: None)
+    slow = read_labels(spec)
+    assert fast.labels == slow.labels and fast.format == slow.format
+    assert fast.group_source == slow.group_source
+
+
+@pytest.mark.parametrize("text", ["2 qid:1 1:0.5\r\n\n0 qid:1 2:0.1\r\n   \n1 qid:2 1:3\n",
+                                  "1:2.0 3:1\n0:0.5 1:1\n"])
+def test_fast_and_line_readers_agree_on_crlf_blank_lines_qid_and_weights(text, tmp_path,
+                                                                        monkeypatch):
+    import advisor.lint.datafile as datafile
+
+    path = tmp_path / "t.txt"
+    path.write_bytes(text.encode())
+    spec = DataSpec(str(path), "xgboost", "libsvm")
+    fast = read_labels(spec)
+    monkeypatch.setattr(datafile, "_arrow_read", lambda *args: None)
+    slow = read_labels(spec)
+    assert fast.labels == slow.labels
+    assert (None if fast.groups is None else list(fast.groups)) == (
+        None if slow.groups is None else list(slow.groups))
+
+
 # -- the line parsers --------------------------------------------------------------------------
 def test_lightgbm_format_detection_follows_its_parser():
     assert detect_format(["1 1:0.5", "0 2:0.1"]) == "libsvm"

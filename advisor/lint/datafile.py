@@ -132,16 +132,92 @@ def read_labels(spec: DataSpec) -> LabelData:
                                  spec.path, "LightGBM reads only these text formats")
         delimiter = spec.delimiter or {"tsv": "\t", "csv": ","}.get(fmt, "")
         label, group, name = _columns(spec, fmt, header, delimiter)
-        handle.seek(0)
-        if header is not None:
-            _first_line(handle)
-        if fmt == "libsvm":
-            data = _read_libsvm(handle, spec, name)
-        else:
-            data = _read_delimited(handle, spec, fmt, delimiter, label, group, name)
+        data = _arrow_read(spec, fmt, delimiter, label, group, name)
+        if data is None:  # the exact reader below names the line that stopped the fast one
+            handle.seek(0)
+            if header is not None:
+                _first_line(handle)
+            if fmt == "libsvm":
+                data = _read_libsvm(handle, spec, name)
+            else:
+                data = _read_delimited(handle, spec, fmt, delimiter, label, group, name)
     if data.groups is None:
         _group_file(spec, data)
     return data
+
+
+ARROW_BLOCK = 1 << 22
+LINE_FIELD = "\x1f"
+"""A delimiter no LibSVM row holds: each line is one field (a row with it goes the slow way)."""
+
+
+def _arrow_read(spec: DataSpec, fmt: str, delimiter: str, label: int, group: int | None,
+                name: str) -> LabelData | None:
+    """The same reading with pyarrow's multi-threaded CSV reader, in bounded-memory batches:
+    only the label (and group) column is converted, LibSVM lines are matched by one regular
+    expression. None when anything is off (a ragged row, a label that is not a number): the
+    line-by-line reader then says exactly where."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pcsv
+
+    libsvm = fmt == "libsvm"
+    wanted = ["f0"] if libsvm else [f"f{label}", *([f"f{group}"] if group is not None else [])]
+    read = pcsv.ReadOptions(block_size=ARROW_BLOCK, autogenerate_column_names=True,
+                            skip_rows=1 if spec.header else 0)
+    parse = pcsv.ParseOptions(delimiter=LINE_FIELD if libsvm else delimiter, quote_char=False,
+                              double_quote=False, escape_char=False)
+    types = {column: pa.string() for column in wanted}
+    convert = pcsv.ConvertOptions(include_columns=wanted, column_types=types,
+                                  strings_can_be_null=False)
+    pattern = (r"^\s*(?P<label>[^\s:]*)(?::\S*)?(?:\s+qid:(?P<qid>\S+))?" if spec.cli == "xgboost"
+               else r"^\s*(?P<label>\S*)(?P<qid>)")
+    labels: list[Any] = []
+    groups: list[Any] = []
+    try:
+        with pcsv.open_csv(spec.path, read_options=read, parse_options=parse,
+                           convert_options=convert) as reader:
+            for batch in reader:
+                text = batch.column(0)
+                if libsvm:
+                    text = text.filter(pc.invert(pc.utf8_is_space(text)))  # blank lines
+                    found = pc.extract_regex(text, pattern)
+                    text = found.field("label")
+                    groups.append(found.field("qid"))
+                elif group is not None:
+                    groups.append(batch.column(1))
+                labels.append(_as_numbers(pc.utf8_trim_whitespace(text)))
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OSError):
+        return None
+    values = np.concatenate(labels) if labels else np.empty(0)
+    data = LabelData(name, array("d", values.tobytes()), fmt)
+    if libsvm:
+        qids = pa.chunked_array(groups, pa.string()) if groups else None
+        present = int(pc.sum(pc.not_equal(qids, "")).as_py() or 0) if qids else 0
+        if present and present != len(values):
+            return None  # qid on some rows only: the slow reader names the problem
+        if present and spec.cli == "xgboost":
+            data.groups, data.group_source = qids.to_numpy(zero_copy_only=False), "qid"
+    elif group is not None:
+        data.groups = pa.chunked_array(groups, pa.string()).to_numpy(zero_copy_only=False)
+        data.group_source = "group_column"
+    return data
+
+
+MISSING = ("", "na", "nan", "null")
+
+
+def _as_numbers(text: Any) -> Any:
+    """float64 labels of a string column, NaN for an empty or NA label; raises ArrowInvalid
+    on anything else that is not a number."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    missing = pc.is_in(pc.utf8_lower(text), value_set=pa.array(MISSING))
+    numbers = pc.cast(pc.if_else(missing, pa.scalar(None, pa.string()), text), pa.float64())
+    return np.asarray(numbers.to_numpy(zero_copy_only=False), dtype=np.float64)
 
 
 def _first_line(handle: Any) -> str:
