@@ -156,3 +156,13 @@ def test_directory_walk_skips_virtual_environments_and_build_output(tmp_path, mo
     monkeypatch.chdir(tmp_path)
     doc = json.loads(run(["lint", ".", "--format", "json"]).stdout)
     assert [c["path"] for c in doc["configs"]] == ["configs/model.py", "configs/train.yaml"]
+
+
+def test_infinite_config_values_reach_json_as_text(tmp_path):
+    # found by test_lint.py's property test: {"is_unbalance": Infinity} broke --format json
+    path = tmp_path / "inf.json"
+    path.write_text('{"loss": "bce", "is_unbalance": Infinity, "pos_weight": NaN}\n')
+    result = run(["lint", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    options = json.loads(result.stdout)["configs"][0]["options"]
+    assert options["is_unbalance"] == "inf"

@@ -6,6 +6,7 @@ for a clean bill of health, so every format says so, and ``--strict`` fails the 
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from advisor.lint.model import Located, ModelConfig, Setting
@@ -26,7 +27,10 @@ def _located(found: Located | None) -> Any:
 
 
 def _plain(value: Any) -> Any:
-    """Config values as JSON can hold them (tagged or odd values as their text)."""
+    """Config values as JSON can hold them (tagged or odd values, and inf/nan, which JSON
+    cannot hold, as their text)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, dict):
