@@ -31,6 +31,8 @@ EXPECTED = {
                                                     ["map"], {"num_class": 20}),
     "d2/COCO-Detection/retinanet_R_50_FPN_1x.py": ("python", "detectron2", "focal", [], [],
                                                    {"num_class": 80}),
+    "d2/COCO-Keypoints/keypoint_rcnn_R_50_FPN_1x.py": ("python", "detectron2", "smooth_l1", [],
+                                                        ["map"], {"num_class": 80}),
     "d2_base_retinanet.yaml": ("yaml", "detectron2", "smooth_l1", [], [], {}),
     "fairseq_sst2.yaml": ("yaml", "fairseq", "cce", [], ["accuracy"], {"num_class": 2}),
     "paddleclas_resnet50.yaml": ("paddleclas", "paddle", "cce", [], ["accuracy"],
@@ -118,3 +120,27 @@ def test_monai_references_and_expressions_are_never_paths():
 def test_hydra_placeholders_and_fairseq_task_names_are_not_paths_or_tasks():
     (model,) = read("fairseq_sst2.yaml")
     assert model.data is None and model.task is None  # data: ???, task: {_name: ...}
+
+
+def test_detectron2_lazyconfig_evaluator_loss_setting_and_model_zoo():
+    """LazyConfig: the evaluator assigned onto `dataloader = OmegaConf.create()` two imports
+    away is the metric, `box_predictor.smooth_l1_beta = 0.5` set on the imported model names
+    the box loss, and what cannot be read without running code is named in a note."""
+    (model,) = read("d2/COCO-Keypoints/keypoint_rcnn_R_50_FPN_1x.py")
+    (metric,) = model.metrics
+    assert (metric.name, metric.key, metric.args) == (
+        "detectron2.evaluation.COCOEvaluator", "evaluator",
+        {"dataset_name": "${..test.dataset.names}"})
+    assert model.loss.args == {} and model.loss.key == "smooth_l1_beta"
+    assert model.notes == ["mask_rcnn_fpn.py:21: a call was not evaluated"]  # ShapeSpec(...)
+    (zoo,) = read("d2/MViTv2/mask_rcnn_mvitv2_t_3x.py")
+    assert zoo.empty() and zoo.notes == [
+        f"mask_rcnn_mvitv2_t_3x.py:{line}: get_config() loads a config shipped inside the "
+        "framework (model_zoo); not read" for line in (5, 6, 11)]
+
+
+def test_a_config_read_only_through_model_zoo_is_not_understood(monkeypatch):
+    monkeypatch.chdir(REAL / "d2" / "MViTv2")
+    result = run(["lint", "mask_rcnn_mvitv2_t_3x.py", "--strict"])
+    assert result.exit_code == 1 and "1 not understood" in result.stderr
+    assert "get_config() loads a config shipped inside the framework" in result.stderr

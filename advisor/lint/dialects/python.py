@@ -155,6 +155,9 @@ class _Reader:
             if isinstance(inner, (int, float)):
                 return -inner
         kind = type(node).__name__
+        if isinstance(node, ast.Attribute) and isinstance(
+                self.value(node.value, scope, imports), Opaque):
+            return Opaque(kind)  # `get_config(...).model`: the call's note says why
         self.notes.append(f"{self.current.name}:{node.lineno}: an expression ({kind}) was not "
                           "evaluated")
         return Opaque(type(node).__name__)
@@ -171,6 +174,17 @@ class _Reader:
             lazy = imports.get(func.func.id, func.func.id)
             if lazy.endswith("LazyCall") or func.func.id == "L":
                 return {"_target_": _dotted(func.args[0], imports), **kwargs}
+        called = _dotted(func, imports)
+        if called.endswith("OmegaConf.create") and not kwargs and len(node.args) <= 1:
+            # detectron2 LazyConfig: `dataloader = OmegaConf.create()`, filled in by attribute
+            # assignments (`dataloader.evaluator = L(COCOEvaluator)(...)`)
+            made = self.value(node.args[0], scope, imports) if node.args else {}
+            if isinstance(made, dict):
+                return made
+        if called.rsplit(".", 1)[-1] == "get_config":
+            self.notes.append(f"{self.current.name}:{node.lineno}: get_config() loads a config "
+                              "shipped inside the framework (model_zoo); not read")
+            return Opaque("get_config")
         self.notes.append(f"{self.current.name}:{node.lineno}: a call was not evaluated")
         return Opaque("call")
 
