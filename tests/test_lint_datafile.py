@@ -287,6 +287,26 @@ def test_the_command_line_data_and_target_still_win(tmp_path):
     assert "LNT101" in rules(doc)
 
 
+def test_target_on_the_command_line_picks_the_label_of_the_config_data(tmp_path):
+    rows = "".join(f"{0.37 * i + 0.011 * i * i:.3f},{i % 2}\n" for i in range(40))
+    conf = _lgb(tmp_path, rows, "label_column = 0", name="d.csv")
+    (model,) = read_config(conf, load_catalog())
+    assert list(read_labels(model.reading.with_label("1")).labels)[:3] == [0.0, 1.0, 0.0]
+    assert "LNT101" in rules(lint(conf)[1])  # binary objective on the continuous column 0
+    assert rules(lint(conf, "--target", "1")[1]) == []  # on the 0/1 column: no mismatch
+
+
+@pytest.mark.parametrize("head", [b"______LightGBM_Binary_File_Token______\n\x00\x01",
+                                  b"\x01\xab\xff\xff\x00\x00"])
+def test_the_tools_binary_datasets_are_a_note_not_an_error(head, tmp_path):
+    (tmp_path / "train.bin").write_bytes(head + bytes(range(256)))
+    conf = tmp_path / "train.conf"
+    conf.write_text("objective = binary\ndata = train.bin\n")
+    result = run(["lint", str(conf)])
+    assert result.exit_code == 0
+    assert "binary" in result.stderr and "data checks skipped" in result.stderr
+
+
 def test_lnt129_documented_example_fires_through_the_reader(tmp_path):
     from advisor.ruleset import load_rules
 

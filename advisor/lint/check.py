@@ -276,12 +276,14 @@ def _cli_data_facts(model: ModelConfig, target: str | None, thresholds: Any,
     (advisor/lint/datafile.py). Such configs often name data that is not in the repository
     (downloaded by a script): then the data checks are skipped with a note, not an error."""
     from advisor.analyze import analyze_column
-    from advisor.lint.datafile import read_labels
+    from advisor.lint.datafile import binary_dataset, read_labels
 
     spec = model.reading if target is None else model.reading.with_label(target)
-    if not Path(spec.path).is_file():
-        result.notes.append(f"{model.label}: data file {spec.path} not found; data checks "
-                            "skipped (pass --data and --target to run them)")
+    binary = binary_dataset(spec.path)
+    if not Path(spec.path).is_file() or binary:
+        what = f"{spec.path} is {binary}" if binary else f"data file {spec.path} not found"
+        result.notes.append(f"{model.label}: {what}; data checks skipped (pass --data and "
+                            "--target to run them)")
         return None
     result.data_files.append(spec.path)
     key = (repr(spec), None)

@@ -113,6 +113,25 @@ def detect_format(lines: list[str]) -> str | None:
     return None
 
 
+BINARY_MARKS = {
+    b"______LightGBM_Binary_File_Token______\n": "a LightGBM binary dataset (save_binary)",
+    (0xFFFFAB01).to_bytes(4, "little"): "an XGBoost binary DMatrix (save_binary)",
+}
+"""How the tools' own binary dataset files begin (LightGBM src/io/dataset.cpp
+binary_file_token; XGBoost src/data/simple_dmatrix.h kMagic): both CLIs load them, with their
+labels inside, in a layout lint does not read."""
+
+
+def binary_dataset(path: str) -> str | None:
+    """What binary dataset the file is, when it is one of the tools' own."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(64)
+    except OSError:
+        return None
+    return next((what for mark, what in BINARY_MARKS.items() if head.startswith(mark)), None)
+
+
 def read_labels(spec: DataSpec) -> LabelData:
     """Read the label column (and query groups) of ``spec.path`` as its CLI would."""
     path = Path(spec.path)

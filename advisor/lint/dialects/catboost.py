@@ -15,7 +15,8 @@ from advisor.lint.tree import TreeWalker, check_top, finish
 
 NAME = "catboost"
 SUMMARY = ("`loss_function`, `eval_metric`, `custom_metric` (string or list), "
-           "`auto_class_weights`, `class_weights`")
+           "`auto_class_weights`, `class_weights`; a `GroupId` column in the `*.cd` column "
+           "description beside it")
 EXAMPLE = '{"loss_function": "Logloss", "custom_metric": ["AUC", "PRAUC"]}'
 _MARK = re.compile(r'"(loss_function|custom_metric|custom_loss|auto_class_weights)"\s*:')
 
