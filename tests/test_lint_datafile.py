@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from advisor.analyze import analyze_column
@@ -236,6 +236,7 @@ def test_a_header_line_without_header_true_is_a_clear_error(tmp_path):
     result = run(["lint", str(_lgb(tmp_path, "y,x\n1,0.5\n0,0.1\n"))])
     assert result.exit_code == 2
     assert "line 1: label 'y' is not a number" in result.stderr
+    assert "header = true" in result.stderr
 
 
 def test_name_prefix_without_header_is_a_clear_error(tmp_path):
@@ -396,3 +397,28 @@ def test_delimited_line_round_trip(row, data, delimiter):
     line = delimiter.join(repr(v) for v in row) + data.draw(st.sampled_from(["\n", "\r\n", ""]))
     text, group = parse_delimited(line, delimiter, index)
     assert float(text) == row[index] and group is None
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(content=st.one_of(
+           st.binary(max_size=400),
+           st.lists(st.sampled_from(["1", "0", "2.5", "nan", "x", "qid:3", "1:0.5", "3:1", ",",
+                                     "\t", " ", "\n", "\r\n", "-1e400", "", ":"]),
+                    max_size=60).map("".join).map(str.encode)),
+       cli=st.sampled_from(["lightgbm", "xgboost"]),
+       fmt=st.sampled_from(["auto", "libsvm", "csv"]), header=st.booleans(),
+       label=st.one_of(st.integers(0, 5), st.sampled_from(["y", "0"])),
+       group=st.none() | st.integers(0, 3))
+def test_any_bytes_read_as_labels_or_a_clear_error(tmp_path, content, cli, fmt, header, label,
+                                                    group):
+    path = tmp_path / "data.txt"
+    path.write_bytes(content)
+    spec = DataSpec(str(path), cli, fmt, header, label, group, None)
+    try:
+        read = read_labels(spec)
+    except InputError as error:
+        assert "\n" not in str(error).strip()
+        return
+    if read.groups is not None:
+        assert len(read.groups) == len(read.labels)

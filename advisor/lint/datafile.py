@@ -207,7 +207,7 @@ def _arrow_read(spec: DataSpec, fmt: str, delimiter: str, label: int, group: int
                 elif group is not None:
                     groups.append(batch.column(1))
                 labels.append(_as_numbers(pc.utf8_trim_whitespace(text)))
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OSError):
+    except (pa.ArrowException, OSError):
         return None
     values = np.concatenate(labels) if labels else np.empty(0)
     data = LabelData(name, array("d", values.tobytes()), fmt)
@@ -299,8 +299,10 @@ def _number(text: str, spec: DataSpec, line: int) -> float:
     try:
         return float(text)
     except ValueError:
-        raise InputError(f"line {line}: label '{text[:40]}' is not a number",
-                         spec.path, "the CLI trains on numeric labels") from None
+        first = line == 1 and not spec.header and spec.cli == "lightgbm"
+        raise InputError(f"line {line}: label '{text[:40]}' is not a number", spec.path,
+                         "a header line needs header = true in the config" if first
+                         else "the CLI trains on numeric labels") from None
 
 
 def _lines(handle: Any):
