@@ -77,6 +77,16 @@ def test_lightgbm_lambdarank_example_reads_as_ranking_with_its_query_file():
     assert doc["configs"][0]["options"]["group_info"] is True
 
 
+def test_output_never_replaces_the_data_or_its_query_file(tmp_path, monkeypatch):
+    for name in ("lightgbm_lambdarank.conf", "rank.train", "rank.train.query"):
+        shutil.copy(REAL / name, tmp_path / name)
+    monkeypatch.chdir(tmp_path)
+    for target in ("rank.train", "rank.train.query"):
+        result = run(["lint", "lightgbm_lambdarank.conf", "--format", "json", "--output", target])
+        assert result.exit_code == 2 and "never writes a file it reads" in result.stderr
+    assert (tmp_path / "rank.train.query").read_text() == (REAL / "rank.train.query").read_text()
+
+
 def test_lambdarank_without_the_query_file_is_lnt129(tmp_path):
     shutil.copy(REAL / "lightgbm_lambdarank.conf", tmp_path / "train.conf")
     shutil.copy(REAL / "rank.train", tmp_path / "rank.train")

@@ -276,7 +276,7 @@ def _cli_data_facts(model: ModelConfig, target: str | None, thresholds: Any,
     (advisor/lint/datafile.py). Such configs often name data that is not in the repository
     (downloaded by a script): then the data checks are skipped with a note, not an error."""
     from advisor.analyze import analyze_column
-    from advisor.lint.datafile import binary_dataset, read_labels
+    from advisor.lint.datafile import binary_dataset, groups_file, read_labels
 
     spec = model.reading if target is None else model.reading.with_label(target)
     binary = binary_dataset(spec.path)
@@ -286,6 +286,8 @@ def _cli_data_facts(model: ModelConfig, target: str | None, thresholds: Any,
                             "--target to run them)")
         return None
     result.data_files.append(spec.path)
+    if groups_file(spec).is_file():
+        result.data_files.append(str(groups_file(spec)))  # read too: never an --output
     key = (repr(spec), None)
     if key not in cache:
         read = read_labels(spec)
