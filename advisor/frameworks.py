@@ -45,6 +45,7 @@ class Knowledge:
     default_names: tuple[str, ...]
     multiclass_metrics: tuple[str, ...]
     model_parts: tuple[str, ...] = ()
+    logged_sections: tuple[str, ...] = ()
     model_part_suffixes: tuple[str, ...] = ()
 
     def ids(self, snippets_only: bool = False) -> tuple[str, ...]:
@@ -125,5 +126,6 @@ def _build(data: Any) -> Knowledge:
         default_names=tuple(str(n).lower() for n in data["default_names"]),
         multiclass_metrics=tuple(str(n).lower() for n in data["multiclass_metrics"]),
         model_parts=tuple(str(n).lower() for n in data["model_parts"]["keys"]),
+        logged_sections=tuple(str(n).lower() for n in data["logged_sections"]),
         model_part_suffixes=tuple(str(n).lower() for n in data["model_parts"]["suffixes"]),
     )

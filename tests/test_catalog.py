@@ -200,6 +200,7 @@ def test_once_unverified_names_are_quoted_from_their_frameworks_source():
         kind = "metric" if name in ("NDCG", "MRR") else "loss"
         if entry is not None:
             assert CATALOG.lookup(kind, name, framework) == entry, name
-    # every row names a repository file at a commit, or refers to the row above it
-    assert all(re.search(r"@[0-9a-f]{40}", text) or text.startswith("same")
+    # every row names a repository file at a commit or a documentation page, or refers to the
+    # row above it
+    assert all(re.search(r"@[0-9a-f]{40}|https://", text) or text.startswith("same")
                for text in rows.values())

@@ -43,6 +43,15 @@ def test_task_heads_of_a_multi_task_model_are_separate_models():
     ]
     # detection_coco's num_classes: 91 belongs to a detection head, not to the VQA model
     assert all("num_class" not in m.options and m.losses == [] for m in models)
+    assert models[0].loss.canonical == "bce"  # torch.nn.functional's name, from unit.py
+
+
+def test_ludwig_multi_task_example_is_one_model_per_output_feature():
+    """Ludwig's own multi-task example: a number and a binary output, each with the loss
+    Ludwig gives its type by default, linted as two models."""
+    models = read(REAL / "ludwig_multi_task.yaml")
+    assert [(m.name, m.task.value, m.loss.canonical, m.loss.line) for m in models] == [
+        ("quality_score", "regression", "mse", 15), ("quality_binary", "binary", "bce", 17)]
 
 
 def test_top_level_sections_each_with_their_own_objective(tmp_path):

@@ -68,7 +68,12 @@ TRUE_POSITIVES = {"lightgbm_regression.conf"}
 (tests/test_lint_datafile.py)."""
 
 
-@pytest.mark.parametrize("name", [n for n in [*EXPECTED, "ludwig_multi_output.yaml"]
+OTHER_SHAPES = ["ludwig_multi_output.yaml", "ludwig_multi_task.yaml", "anomalib_draem_v0.yaml",
+                "mmf_unit_heads.yaml", "d2/MViTv2/mask_rcnn_mvitv2_t_3x.py"]
+"""Real fixtures asserted in their own tests (several models, no loss, model_zoo configs)."""
+
+
+@pytest.mark.parametrize("name", [n for n in [*EXPECTED, *OTHER_SHAPES]
                                   if n not in TRUE_POSITIVES])
 def test_no_false_positive_at_default_settings(name, monkeypatch):
     monkeypatch.chdir((REAL / name).parent)
@@ -144,3 +149,15 @@ def test_a_config_read_only_through_model_zoo_is_not_understood(monkeypatch):
     result = run(["lint", "mask_rcnn_mvitv2_t_3x.py", "--strict"])
     assert result.exit_code == 1 and "1 not understood" in result.stderr
     assert "get_config() loads a config shipped inside the framework" in result.stderr
+
+
+def test_anomalib_metric_mapping_and_the_logged_series_early_stopping_watches():
+    """anomalib: `metrics: {image: [...], pixel: [...], threshold: {...}}` holds the metrics;
+    `early_stopping: {metric: pixel_AUROC}` names a logged series (it was a did-you-mean
+    warning), and `dataset.task: segmentation` is the dataset's, not the training task."""
+    (model,) = read("anomalib_draem_v0.yaml")
+    assert [(m.name, m.canonical, m.line) for m in model.metrics] == [
+        ("F1Score", "f1", 25), ("AUROC", "roc_auc", 26), ("F1Score", "f1", 28),
+        ("AUROC", "roc_auc", 29)]
+    assert model.task is None and model.loss is None
+    assert model.framework is None  # F1Score is Keras's and torchmetrics' spelling alike

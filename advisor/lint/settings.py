@@ -90,8 +90,12 @@ def make_setting(kind: str, value: Any, line: int, col: int, key: str, framework
     if framework is None and "." in name:
         framework = framework_of_class(name)
     if framework is None:
-        # A spelling only one framework uses names it ('categorical_crossentropy' is Keras).
-        candidates = catalog.frameworks_of(kind, name) - {"torchmetrics"}
+        # A spelling only one framework uses names it ('categorical_crossentropy' is Keras);
+        # one torchmetrics shares with another framework ('F1Score') names neither.
+        candidates = catalog.frameworks_of(kind, name)
+        if len(candidates) == 2 and "torchmetrics" in candidates:
+            candidates = set()
+        candidates -= {"torchmetrics"}
         if len(candidates) == 1:
             framework = candidates.pop()
     canonical = catalog.lookup(kind, name, framework)

@@ -86,6 +86,7 @@ class TreeWalker:
         self.skip: set[int] = set()
         """Nodes that are other models' sections (:func:`read_models`): not this model's."""
         self.target_keys = known.keys["target"]
+        self.logged_sections = known.logged_sections
         self.task_keys = known.keys["task"]
         self.task_sections = known.keys["task_sections"]
         self.options = known.options
@@ -131,6 +132,8 @@ class TreeWalker:
 
     def visit(self, node: dict, key: Any, value: Any, keys: tuple) -> None:
         lowered = str(key).lower()
+        if lowered in self.metric_keys and keys and keys[-1].lower() in self.logged_sections:
+            return  # early_stopping: {metric: pixel_AUROC} watches a logged series
         line, col = self.pos(node, key, keys)
         model = self.model
         if lowered in self.loss_keys or lowered in self.metric_keys:
