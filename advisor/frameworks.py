@@ -42,6 +42,8 @@ class Knowledge:
     logged_prefixes: tuple[str, ...]
     logged_names: tuple[str, ...]
     metric_variants: dict[str, dict[str, dict[str, str]]]
+    loss_variants: dict[str, dict[str, dict[str, str]]]
+    unmodeled: frozenset[str]
     default_names: tuple[str, ...]
     multiclass_metrics: tuple[str, ...]
     model_parts: tuple[str, ...] = ()
@@ -72,6 +74,14 @@ class Knowledge:
         phase) rather than a model of its own, when sibling sections each set a loss."""
         lowered = key.lower()
         return lowered in self.model_parts or lowered.endswith(self.model_part_suffixes)
+
+    def is_unmodeled(self, name: str) -> bool:
+        """Whether a framework defines this name although the catalog has no entry for it
+        (fairseq's ``hubert`` criterion): not checked, and never taken for a typo."""
+        text = name.strip()
+        if text.endswith(")") and "(" in text:
+            text = text[:text.index("(")]
+        return text.lower() in self.unmodeled
 
     def of_key(self, key: str) -> str | None:
         """The framework a config key implies when nothing else names one."""
@@ -120,12 +130,20 @@ def _build(data: Any) -> Knowledge:
         loss_params={str(k): str(v) for k, v in data["loss_params"].items()},
         logged_prefixes=tuple(str(p) for p in data["logged_prefixes"]),
         logged_names=tuple(str(n) for n in data["logged_names"]),
-        metric_variants={str(k): {str(a): {str(v): str(t) for v, t in m.items()}
-                                  for a, m in args.items()}
-                         for k, args in data["metric_variants"].items()},
+        metric_variants=_variants(data["metric_variants"]),
+        loss_variants=_variants(data["loss_variants"]),
+        unmodeled=frozenset(str(n).lower() for raw in data["frameworks"].values()
+                            for n in raw.get("unmodeled", ())),
         default_names=tuple(str(n).lower() for n in data["default_names"]),
         multiclass_metrics=tuple(str(n).lower() for n in data["multiclass_metrics"]),
         model_parts=tuple(str(n).lower() for n in data["model_parts"]["keys"]),
         logged_sections=tuple(str(n).lower() for n in data["logged_sections"]),
         model_part_suffixes=tuple(str(n).lower() for n in data["model_parts"]["suffixes"]),
     )
+
+
+def _variants(data: Any) -> dict[str, dict[str, dict[str, str]]]:
+    """``{id: {argument: {value: other id}}}`` with every part a string."""
+    return {str(k): {str(a): {str(v).lower(): str(t) for v, t in m.items()}
+                     for a, m in args.items()}
+            for k, args in data.items()}

@@ -122,7 +122,9 @@ class Inputs:
                 continue
             if "." in name.strip(".") and framework_of_class(name) is None:
                 continue  # src.modules.losses.MyLoss: the project's own
-            hint = closest(name, self.catalog.known_spellings(kind)) if len(name) <= 60 else None
+            known = knowledge().is_unmodeled(name)  # a framework's own name: not a typo
+            hint = closest(name, self.catalog.known_spellings(kind)) if len(name) <= 60 and \
+                not known else None
             if hint:
                 near.append(name)
                 hints.append(f"'{hint}'")
@@ -254,12 +256,15 @@ def _unfit_metrics(i: Inputs) -> list[str] | None:
     return [m.canonical for m in i.known if i.task not in i.catalog.metrics[m.canonical].tasks]
 
 
-@fact("metric_loss_mismatch", "Configured metrics that share no task with the configured loss.")
+@fact("metric_loss_mismatch", "Configured metrics that share no task with any configured loss.")
 def _metric_loss_mismatch(i: Inputs) -> list[str] | None:
     if not i.entry:
         return None
-    return [m.canonical for m in i.known
-            if not set(i.catalog.metrics[m.canonical].tasks) & set(i.entry.tasks)]
+    # A metric fits when it fits any of the model's losses: PaddleClas retrieval configs train
+    # CELoss beside TripletLossV2 and evaluate Recallk.
+    losses = [s for s in [i.model.loss, *i.model.losses] if s and s.canonical in i.catalog.losses]
+    tasks = {t for s in losses for t in i.catalog.losses[s.canonical].tasks}
+    return [m.canonical for m in i.known if not set(i.catalog.metrics[m.canonical].tasks) & tasks]
 
 
 # -- names the catalog does not know ---------------------------------------------------------

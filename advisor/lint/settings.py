@@ -103,9 +103,11 @@ def make_setting(kind: str, value: Any, line: int, col: int, key: str, framework
         canonical = catalog.lookup(kind, name)
     if kind == "loss" and canonical and weighted(args):
         canonical = catalog.weighted_variant(canonical, name) or canonical
-    if kind == "metric" and canonical in knowledge().metric_variants:
-        for arg, variants in knowledge().metric_variants[canonical].items():
-            canonical = variants.get(str(args.get(arg, "")).lower(), canonical)
+    # An argument can make it another entry: torchmetrics F1Score(average="macro") is macro
+    # F1, fairseq sentence_prediction with regression_target: true is squared error.
+    variants = knowledge().metric_variants if kind == "metric" else knowledge().loss_variants
+    for arg, targets in variants.get(canonical or "", {}).items():
+        canonical = targets.get(str(args.get(arg, "")).lower(), canonical)
     return Setting(name, line, col, key, canonical, args, framework)
 
 
