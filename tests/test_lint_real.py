@@ -37,7 +37,7 @@ EXPECTED = {
     "fairseq_sst2.yaml": ("yaml", "fairseq", "cce", [], ["accuracy"], {"num_class": 2}),
     "paddleclas_resnet50.yaml": ("paddleclas", "paddle", "cce", [], ["accuracy"],
                                  {"num_class": 1000}),
-    "paddleseg_ppliteseg.yml": ("yaml", "paddle", "cce", [], [], {"num_class": 11}),
+    "paddleseg_ppliteseg.yml": ("paddleseg", "paddle", "cce", [], [], {"num_class": 11}),
     "monai_spleen_train.json": ("monai", "monai", "ce_dice", [],
                                 ["accuracy", "dice_coefficient"], {}),
     "speechbrain_rnnlm.yaml": ("yaml", "speechbrain", "cce", [], [], {}),

@@ -143,11 +143,16 @@ class TreeWalker:
             value = self.resolve(value)  # MONAI: "loss_function": "@loss"
         if lowered in self.loss_keys and isinstance(value, dict) and isinstance(
                 value.get("types"), list):
-            for item in value["types"]:  # PaddleSeg: loss: {types: [{type: ...}], coef: [...]}
-                if is_setting(item):
-                    i_line, i_col = item.pos("type") if isinstance(item, LineDict) else (line, col)
-                    self.add_loss(make_setting("loss", item, i_line, i_col, str(key),
-                                               self.hint(lowered, item), self.catalog))
+            for entry in value["types"]:  # PaddleSeg: loss: {types: [{type: ...}], coef: [...]}
+                # MixedLoss combines the losses it lists (paddleseg/models/losses/mixed_loss.py)
+                parts = entry.get("losses") if isinstance(entry, dict) and isinstance(
+                    entry.get("losses"), list) else [entry]
+                for item in parts:
+                    if is_setting(item):
+                        i_line, i_col = item.pos("type") if isinstance(item, LineDict) else (
+                            line, col)
+                        self.add_loss(make_setting("loss", item, i_line, i_col, str(key),
+                                                   self.hint(lowered, item), self.catalog))
         elif lowered in self.loss_keys and is_setting(value):
             self.add_loss(make_setting("loss", value, line, col, str(key),
                                        self.hint(lowered, value), self.catalog))

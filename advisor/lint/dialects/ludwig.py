@@ -16,10 +16,15 @@ NAME = "ludwig"
 SUMMARY = "`output_features` (name, type, loss and its class weights), `validation_metric`"
 EXAMPLE = "output_features: [{name: is_fraud, type: binary, loss: {type: focal}}]"
 LUDWIG_TASKS = {"binary": "binary", "category": "multiclass", "number": "regression",
-                "set": "multilabel", "vector": "regression"}
+                "set": "multilabel", "vector": "regression", "timeseries": "regression",
+                "image": "segmentation"}
 LUDWIG_DEFAULT_LOSS = {"binary": "binary_weighted_cross_entropy",
                        "category": "softmax_cross_entropy", "number": "mean_squared_error",
-                       "set": "sigmoid_cross_entropy"}
+                       "set": "sigmoid_cross_entropy", "vector": "mean_squared_error",
+                       "timeseries": "huber", "image": "softmax_cross_entropy"}
+"""Each output feature type's loss when the config names none (ludwig/schema/features/
+*_feature.py, ``loss: BaseLossConfig = LossDataclassField(default=...)``); an image output
+feature is a segmentation mask (decoder ``unet``), a timeseries one a forecast horizon."""
 _MARK = re.compile(r"^\s*\"?output_features\"?\s*:", re.MULTILINE)
 
 

@@ -2,9 +2,11 @@
 read with :mod:`ast` only: never imported, never executed.
 
 Literals, ``dict(...)`` calls, ``L(Class)(...)`` lazy calls, names assigned earlier, attribute
-assignments (``model.head.num_classes = 3``), ``_base_`` inheritance and ``from .x import y`` of
-sibling config files are understood; anything else (calls, arithmetic, comprehensions) is kept
-as an opaque value and named in a note.
+assignments (``model.head.num_classes = 3``), ``_base_`` inheritance, ``from .x import y`` of
+sibling config files (also inside mmengine's ``with read_base():`` and as ``import *``) and
+classes imported by name (``type=CrossEntropyLoss`` in mmengine's new-style configs, read as the
+class name the registry knows) are understood; anything else (calls, arithmetic,
+comprehensions) is kept as an opaque value and named in a note.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 from advisor.catalog import Catalog
 from advisor.errors import InputError
+from advisor.frameworks import knowledge
 from advisor.lint.model import ModelConfig
 from advisor.lint.source import read_text
 from advisor.lint.tree import read_tree
@@ -46,10 +49,32 @@ def detect(path: Path, text: str) -> bool:
 def read(path: Path, text: str, catalog: Catalog) -> list[ModelConfig]:
     reader = _Reader(path)
     namespace = reader.module(path, text, 0)
-    tree = {k: v for k, v in namespace.items() if not k.startswith("__")}
-    model = read_tree(path, _plain(tree), text, catalog, NAME)
+    tree = _plain({k: v for k, v in namespace.items() if not k.startswith("__")})
+    model = read_tree(path, tree, text, catalog, NAME, framework=_framework(reader.imported, tree))
     model.notes.extend(dict.fromkeys(reader.notes))
     return [model]
+
+
+def _framework(imported: set[str], tree: Any) -> str | None:
+    """detectron2 when the config (or a file it pulls in) imports from it (LazyConfig);
+    OpenMMLab when it imports mmengine or an OpenMMLab package, or configures components as
+    ``dict(type=...)``, the registry spelling only OpenMMLab's Python configs use."""
+    for framework in ("detectron2", "openmmlab"):
+        if framework in imported:
+            return framework
+    return "openmmlab" if _has_type_dict(tree) else None
+
+
+def _has_type_dict(value: Any, depth: int = 0) -> bool:
+    if depth > MAX_DEPTH:
+        return False
+    if isinstance(value, dict):
+        if isinstance(value.get("type"), str) and "_target_" not in value:
+            return True
+        return any(_has_type_dict(v, depth + 1) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_type_dict(v, depth + 1) for v in value)
+    return False
 
 
 def _plain(value: Any) -> Any:
@@ -69,6 +94,8 @@ class _Reader:
         self.files = 0
         self.notes: list[str] = []
         self.current = root
+        self.imported: set[str] = set()
+        """Frameworks the config and the files it pulls in import from."""
 
     def module(self, path: Path, text: str, depth: int) -> dict[str, Any]:
         self.files += 1
@@ -83,27 +110,43 @@ class _Reader:
             raise InputError(f"nested deeper than {MAX_DEPTH} levels", str(path)) from None
         scope: dict[str, Any] = {}
         imports: dict[str, str] = {}
-        for node in tree.body:
-            if isinstance(node, ast.ImportFrom):
-                self.import_from(node, path, scope, imports, depth)
-            elif isinstance(node, ast.Import):
-                for alias in node.names:
-                    imports[alias.asname or alias.name] = alias.name
-            elif isinstance(node, ast.Assign) and len(node.targets) == 1:
-                self.assign(node.targets[0], node.value, scope, imports)
+        self.statements(tree.body, path, scope, imports, depth)
         base = scope.pop("_base_", None)
         if base is not None:
             scope = self.inherit(base, path, scope, depth)
         self.current = previous
         return scope
 
+    def statements(self, body: list[ast.stmt], path: Path, scope: dict, imports: dict,
+                   depth: int) -> None:
+        for node in body:
+            if isinstance(node, ast.ImportFrom):
+                self.import_from(node, path, scope, imports, depth)
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    imports[alias.asname or alias.name] = alias.name
+                    self.note_framework(alias.name)
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+                self.assign(node.targets[0], node.value, scope, imports)
+            elif isinstance(node, ast.With) and _reads_base(node):
+                # mmengine new-style configs: `with read_base(): from .._base_.x import *`
+                self.statements(node.body, path, scope, imports, depth)
+
+    def note_framework(self, module: str) -> None:
+        framework = knowledge().of_module(module)
+        if framework:
+            self.imported.add(framework)
+
     def import_from(self, node: ast.ImportFrom, path: Path, scope: dict, imports: dict,
                     depth: int) -> None:
-        if node.level == 0 or node.module is None and node.level == 0:
+        if node.level == 0:
             for alias in node.names:
                 imports[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+            self.note_framework(node.module or "")
             return
-        folder = path.parent
+        # Resolved first: for `lint config.py` run in the config's folder, path.parent is '.',
+        # whose parent is '.' again.
+        folder = path.resolve().parent
         for _ in range(node.level - 1):
             folder = folder.parent
         target = folder.joinpath(*(node.module or "").split(".")).with_suffix(".py")
@@ -112,7 +155,9 @@ class _Reader:
             return
         names = self.module(target, read_text(target), depth + 1)
         for alias in node.names:
-            if alias.name in names:
+            if alias.name == "*":
+                scope.update({k: v for k, v in names.items() if not k.startswith("_")})
+            elif alias.name in names:
                 scope[alias.asname or alias.name] = names[alias.name]
 
     def assign(self, target: ast.expr, value: ast.expr, scope: dict, imports: dict) -> None:
@@ -147,6 +192,10 @@ class _Reader:
         if isinstance(node, ast.Name):
             if node.id in scope:
                 return scope[node.id]
+            if node.id in imports:
+                # A class imported by name (`type=CrossEntropyLoss`): mmengine's registry
+                # knows it by its class name.
+                return imports[node.id].rsplit(".", 1)[-1]
             return Opaque(node.id)
         if isinstance(node, ast.Call):
             return self.call(node, scope, imports)
@@ -204,6 +253,13 @@ class _Reader:
             else:
                 self.notes.append(f"{path.name}: _base_ '{item}' is not a Python config; skipped")
         return _merge(merged, scope)
+
+
+def _reads_base(node: ast.With) -> bool:
+    """``with read_base():`` (mmengine), the one block whose imports a config is built from."""
+    return any(isinstance(item.context_expr, ast.Call)
+               and _dotted(item.context_expr.func, {}).rsplit(".", 1)[-1] == "read_base"
+               for item in node.items)
 
 
 def _dotted(node: ast.expr, imports: dict) -> str:
