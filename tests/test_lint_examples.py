@@ -112,3 +112,23 @@ def test_the_readme_lint_rule_and_its_examples_hold(tmp_path):
     result = run(["rules", "--rules", str(rule_file), "--test"])
     assert result.exit_code == 0, result.stdout + result.stderr
     assert result.stdout == "2 of 2 examples of 1 lint rules hold\n"
+
+
+def test_explain_shows_the_examples_as_config_text():
+    doc = json.loads(run(["explain", "LNT119", "--format", "json"]).stdout)
+    assert doc["example"].splitlines()[-1] == "scale_pos_weight = 50"
+    assert [(e["file"], e["fires"]) for e in doc["examples"]] == [("train.conf", True),
+                                                                   ("train.conf", False)]
+    text = run(["explain", "LNT119"]).stdout
+    assert "Fires on" in text and "Quiet on" in text and "scale_pos_weight = 50" in text
+
+
+def test_an_examples_control_characters_never_reach_the_terminal(tmp_path):
+    rule_file = tmp_path / "team.yaml"
+    rule_file.write_text(TEAM_RULE.replace(
+        "        config: |\n          objective = regression\n          metric = mape\n",
+        '        config: "objective = regression\\nmetric = mape\\n# \\e[2J\\n"\n') % "l1")
+    result = run(["explain", "USR101", "--rules", str(rule_file)])
+    assert result.exit_code == 0, result.stderr
+    assert "\x1b" not in result.stdout and "metric = mape" in result.stdout
+    assert run(["rules", "--rules", str(rule_file), "--test"]).exit_code == 0
