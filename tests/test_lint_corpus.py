@@ -20,7 +20,7 @@ EXPECTED: dict = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="u
 FAST = [
     "catboost/cmdline_params_file.txt",
     "detectron2/configs/COCO-Detection/fcos_R_50_FPN_1x.py",  # `from ..common` run beside it
-    "detectron2/configs/COCO-InstanceSegmentation/mask_rcnn_R_50_FPN_1x_giou.yaml",
+    "detectron2/configs/COCO-Detection/retinanet_R_50_FPN_3x.yaml",  # _BASE_: its base's loss
     "fairseq/hubert/pretrain/hubert_base_librispeech.yaml",  # 'hubert' is no typo of 'huber'
     "fairseq/roberta/finetuning/sts_b.yaml",  # regression_target: true is squared error
     "lightgbm/xendcg/train.conf",
@@ -33,6 +33,7 @@ FAST = [
     "paddledet/picodet/picodet_s_320_coco_lcnet.yml",  # _BASE_ list
     "paddleseg/multilabelseg/deeplabv3_resnet50_os8_uwmgi_256x256_160k.yml",  # _base_, BCELoss
     "paddleseg/ocrnet/ocrnet_hrnetw18_cityscapes_1024x512_160k_lovasz_softmax.yml",  # MixedLoss
+    "speechbrain/IEMOCAP_emotion_train.yaml",  # the loss LogSoftmaxWrapper wraps
     "speechbrain/TIMIT_CTC_train.yaml",
     "ultralytics/default.yaml",
     "xgboost/mq2008.conf",

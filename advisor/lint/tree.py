@@ -48,6 +48,15 @@ def is_data_path(config: Path, value: Any) -> bool:
         return False
 
 
+def _unwrapped(value: Any) -> Any:
+    """A wrapper given the loss (SpeechBrain's ``LogSoftmaxWrapper`` with ``loss_fn:
+    !new:...AdditiveAngularMargin``) stands for the loss it wraps."""
+    if isinstance(value, Tagged) and isinstance(value.value, dict) and isinstance(
+            value.value.get("loss_fn"), Tagged):
+        return value.value["loss_fn"]
+    return value
+
+
 def _names_loss(target: str) -> bool:
     last = target.rsplit(".", 1)[-1].lower()
     return ".losses." in target or last.endswith("loss") or last.endswith("_cost")
@@ -138,6 +147,7 @@ class TreeWalker:
         model = self.model
         if lowered in self.loss_keys or lowered in self.metric_keys:
             self.check_value(lowered in self.loss_keys, str(key), value, line)
+            value = _unwrapped(value)
         if isinstance(value, str) and value.startswith("@") and (
                 lowered in self.loss_keys or lowered in self.metric_keys):
             value = self.resolve(value)  # MONAI: "loss_function": "@loss"
@@ -214,7 +224,7 @@ class TreeWalker:
     def tagged(self, node: Tagged, keys: tuple) -> None:
         """A HyperPyYAML object: a loss function from a losses module counts as the loss."""
         target = tag_target(node)
-        if target and _names_loss(target):
+        if target and _names_loss(target) and _unwrapped(node) is node:
             line, col = getattr(node.value, "line", 0), getattr(node.value, "col", 0)
             if not line:
                 found = find_text(self.lines, 1, target)

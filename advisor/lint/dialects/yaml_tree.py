@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from advisor.catalog import Catalog
+from advisor.lint.inherit import resolve
 from advisor.lint.model import ModelConfig
 from advisor.lint.parse import parse_yaml_documents
 from advisor.lint.tree import read_documents
@@ -15,7 +16,7 @@ SUMMARY = ("loss and metric keys anywhere in the tree (`loss`, `criterion`, `obj
            "`loss_function`, `loss_cls`, `metrics`, `eval_metric`, `best_checkpoint_metric`, "
            "...): strings, class paths, Hydra `_target_`, Lightning `class_path`, fairseq "
            "`_name`, metric mappings; detectron2 `FOCAL_LOSS_*`/`BBOX_REG_LOSS_TYPE`; PaddleSeg "
-           "`loss.types`; SpeechBrain `!name:`/`!new:` tags read as inert values; several models "
+           "`loss.types`; detectron2 `_BASE_` files merged under the file; SpeechBrain `!name:`/`!new:` tags read as inert values; several models "
            "in one file (sibling sections or list items each with its own loss, `---` "
            "documents) read as separate models")
 EXAMPLE = "criterion: {_target_: torch.nn.BCEWithLogitsLoss, pos_weight: 10}"
@@ -27,5 +28,11 @@ def detect(path: Path, text: str) -> bool:
 
 
 def read(path: Path, text: str, catalog: Catalog) -> list[ModelConfig]:
-    documents = parse_yaml_documents(text, str(path), tags=True)
-    return read_documents(path, documents, text, catalog, NAME)
+    notes: list[str] = []
+    # detectron2's `_BASE_: "../Base-RetinaNet.yaml"`: the base's keys under this file's
+    documents = [resolve(path, document, notes)
+                 for document in parse_yaml_documents(text, str(path), tags=True)]
+    models = read_documents(path, documents, text, catalog, NAME)
+    for model in models:
+        model.notes.extend(notes)
+    return models
