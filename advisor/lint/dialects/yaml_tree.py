@@ -16,7 +16,8 @@ SUMMARY = ("loss and metric keys anywhere in the tree (`loss`, `criterion`, `obj
            "`loss_function`, `loss_cls`, `metrics`, `eval_metric`, `best_checkpoint_metric`, "
            "...): strings, class paths, Hydra `_target_`, Lightning `class_path`, fairseq "
            "`_name`, metric mappings; detectron2 `FOCAL_LOSS_*`/`BBOX_REG_LOSS_TYPE`; PaddleSeg "
-           "`loss.types`; detectron2 `_BASE_` files merged under the file; SpeechBrain `!name:`/`!new:` tags read as inert values; several models "
+           "`loss.types`; detectron2 `_BASE_` files merged under the file; SpeechBrain "
+           "`!name:`/`!new:` tags read as inert values; several models "
            "in one file (sibling sections or list items each with its own loss, `---` "
            "documents) read as separate models")
 EXAMPLE = "criterion: {_target_: torch.nn.BCEWithLogitsLoss, pos_weight: 10}"
