@@ -6,10 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from advisor.catalog import load_catalog
 from advisor.errors import InputError
 from advisor.lint.dialects import read_config
+from advisor.lint.inherit import merge
 
 BASE = """batch_size: 2
 model:
@@ -72,3 +75,24 @@ def test_a_base_cycle_stops_with_an_error(tmp_path):
     (tmp_path / "b.yml").write_text("_base_: a.yml\n")
     with pytest.raises(InputError, match="base files"):
         read(tmp_path / "a.yml")
+
+
+names = st.text(alphabet="abcdef_", min_size=1, max_size=4)
+trees = st.recursive(st.integers(0, 9) | st.text(max_size=3),
+                     lambda inner: st.dictionaries(names, inner, max_size=4), max_leaves=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(names, trees, max_size=5), st.dictionaries(names, trees, max_size=5))
+def test_merge_keeps_every_child_value_and_every_base_key_the_child_leaves(child, base):
+    """Property: mmengine/PaddleSeg merge semantics, child over base, nothing lost."""
+    merged = merge(child, base)
+    assert set(merged) == set(child) | set(base)
+    for key, value in child.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            assert set(merged[key]) == set(value) | set(base[key])
+        else:
+            assert merged[key] == value
+    for key in set(base) - set(child):
+        assert merged[key] == base[key]
+    assert merge({**child, "_inherited_": False}, base) == child
