@@ -161,3 +161,21 @@ def test_anomalib_metric_mapping_and_the_logged_series_early_stopping_watches():
         ("AUROC", "roc_auc", 29)]
     assert model.task is None and model.loss is None
     assert model.framework is None  # F1Score is Keras's and torchmetrics' spelling alike
+
+
+def test_a_speechbrain_wrapper_loss_is_the_loss_it_wraps():
+    """IEMOCAP: `LogSoftmaxWrapper` with `loss_fn: !new:...AdditiveAngularMargin` trains with
+    the additive angular margin; the wrapper is not the loss (lint-findings #2, tree.py
+    `_unwrapped`)."""
+    (model,) = read("speechbrain_iemocap.yaml")
+    assert (model.loss.name, model.loss.canonical, model.loss.key, model.loss.line) == (
+        "speechbrain.nnet.losses.AdditiveAngularMargin", "arcface", "compute_cost", 6)
+    assert model.loss.args == {"margin": 0.2, "scale": 30} and model.losses == []
+
+
+def test_a_bare_criterion_in_a_fairseq_dataclass_config_is_fairseq():
+    """RoBERTa pretraining: `criterion: masked_lm` beside `task: {_name: masked_lm}` is
+    fairseq's criterion; `criterion` alone would read as a PyTorch key (lint-findings #3)."""
+    (model,) = read("fairseq_roberta_pretraining.yaml")
+    assert (model.framework, model.loss.name, model.loss.framework) == (
+        "fairseq", "masked_lm", "fairseq")

@@ -290,7 +290,7 @@ class TreeWalker:
 
     def hint(self, key: str, value: Any) -> str | None:
         """The framework a setting belongs to, from the dialect, key names and spelling."""
-        if self.model.framework in ("xgboost", "lightgbm", "ludwig"):
+        if self.model.framework in ("xgboost", "lightgbm", "ludwig", "fairseq"):
             return self.model.framework
         if isinstance(value, dict) and "_name" in value:
             return "fairseq"  # fairseq's dataclass configs name components with _name
@@ -318,7 +318,7 @@ def read_tree(path: Path, data: Any, text: str, catalog: Catalog, dialect: str,
               toml_positions: dict | None = None, framework: str | None = None) -> ModelConfig:
     """One model from a parsed tree, every loss/metric key found by name."""
     model = ModelConfig(path=str(path), dialect=dialect, lines=text.splitlines(),
-                        framework=framework)
+                        framework=framework or _fairseq(data))
     walker = TreeWalker(path, model, catalog, toml_positions)
     check_top(data, walker)
     walker.root = data
@@ -327,6 +327,14 @@ def read_tree(path: Path, data: Any, text: str, catalog: Catalog, dialect: str,
         model.framework = "xgboost"
     walker.walk(data)
     return finish(model)
+
+
+def _fairseq(data: Any) -> str | None:
+    """fairseq's dataclass configs name their components with ``_name`` (``task: {_name:
+    masked_lm}``); in such a file a bare ``criterion: masked_lm`` is fairseq's, not PyTorch's."""
+    sections = data.values() if isinstance(data, dict) else ()
+    return "fairseq" if any(isinstance(v, dict) and isinstance(v.get("_name"), str)
+                            for v in sections) else None
 
 
 def check_top(data: Any, walker: TreeWalker) -> None:
