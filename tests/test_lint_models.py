@@ -102,6 +102,10 @@ def test_parts_of_one_model_are_not_split(tmp_path):
         ("MODEL:\n  RPN: {SMOOTH_L1_BETA: 0.0}\n  ROI_BOX_HEAD: {BBOX_REG_LOSS_TYPE: giou}\n",
          "smooth_l1", ["giou"]),
         ("train:\n  criterion: mse\neval:\n  criterion: mse\n  metrics: [mae]\n", "mse", []),
+        # SpeechBrain LibriSpeech transformer: joint CTC + attention costs of one model
+        ("ctc_cost: !name:speechbrain.nnet.losses.ctc_loss\n  blank_index: 0\n"
+         "seq_cost: !name:speechbrain.nnet.losses.kldiv_loss\n  label_smoothing: 0.1\n",
+         "speechbrain.nnet.losses.ctc_loss", ["speechbrain.nnet.losses.kldiv_loss"]),
     ]:
         path = tmp_path / "one.yaml"
         path.write_text(text)

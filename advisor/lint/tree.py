@@ -425,12 +425,12 @@ def _children(node: Any, name: str | None, keys: tuple
     known = knowledge()
     settings = {*known.keys["loss"], *known.keys["metric"], *known.keys["loss_type"]}
     prefix = f"{name}." if name else ""
-    if isinstance(node, Tagged):
-        node = node.value
     if isinstance(node, dict):
+        # A tagged value is one object (SpeechBrain's `ctc_cost: !name:...ctc_loss` beside
+        # `seq_cost: !name:...kldiv_loss` are two costs of one model), never a section.
         return [(prefix + str(k), v, known.is_model_part(str(k)), keys + (str(k),))
                 for k, v in node.items()
-                if isinstance(v, (dict, list, Tagged)) and str(k).lower() not in settings]
+                if isinstance(v, (dict, list)) and str(k).lower() not in settings]
     if isinstance(node, list):
         out = []
         for index, item in enumerate(node):
