@@ -755,8 +755,13 @@ def _header_end(data: bytes | bytearray) -> tuple[int, int, int | None]:
     while blank := breaks.match(text, begin):
         skip, begin = skip + 1, blank.end()
     lines = _lines(text, begin, breaks)
+    body = text[begin:].replace("\r", "\x00") if breaks is _LF else text[begin:]
+    # Quoting depends on the delimiter and a name may hold a line break, so the first physical
+    # line alone can mislead ('||,"0<LF>0"' has more '|' than ','): prefer the delimiter the
+    # first records agree on, as the file's own sniffing does.
+    delimiter = _consistent_delimiter(body) or _first_line_delimiter(text[begin:])
     reader = csv.reader((line.replace("\r", "\x00") if breaks is _LF else line
-                         for line in lines), delimiter=_first_line_delimiter(text[begin:]))
+                         for line in lines), delimiter=delimiter)
     try:
         next(reader)
     except (StopIteration, csv.Error):
@@ -878,6 +883,18 @@ def _sniff_delimiter(text: str, path: str) -> str:
     Falls back on the extension (.tsv/.tab: tab, otherwise comma) for one-column files, as
     rich-cli does, because a single column has no delimiter to find.
     """
+    best = _consistent_delimiter(text)
+    if best is not None:
+        return best
+    name = path.lower()
+    for suffix in (".gz", ".bz2", ".xz"):
+        name = name.removesuffix(suffix)
+    return "\t" if name.endswith((".tsv", ".tab")) else ","
+
+
+def _consistent_delimiter(text: str) -> str | None:
+    """The delimiter that splits the first records of ``text`` into the same number (>1) of
+    fields, the most fields winning; None when no delimiter does."""
     best, best_fields = None, 1
     for delimiter in DELIMITERS:
         rows = _records(text, delimiter, 50)
@@ -890,12 +907,7 @@ def _sniff_delimiter(text: str, path: str) -> str:
             consistent = sum(len(r) == header for r in rows) >= len(rows) - 1
             if consistent and header > best_fields:
                 best, best_fields = delimiter, header
-    if best is not None:
-        return best
-    name = path.lower()
-    for suffix in (".gz", ".bz2", ".xz"):
-        name = name.removesuffix(suffix)
-    return "\t" if name.endswith((".tsv", ".tab")) else ","
+    return best
 
 
 def _sniff_decimal(rows: list[list[str]], delimiter: str) -> str:
