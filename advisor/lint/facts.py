@@ -15,15 +15,16 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from advisor.catalog import Catalog, normalize_name
 from advisor.conditions import referenced_facts
 from advisor.errors import InputError, closest, did_you_mean
 from advisor.frameworks import knowledge
-from advisor.lint.model import ModelConfig
-from advisor.lint.settings import framework_of_class
 from advisor.vocabulary import ALL_TASKS, FACTS, STATISTICS
+
+if TYPE_CHECKING:  # the rule validator imports this module at start-up; the readers are lint's
+    from advisor.lint.model import ModelConfig
 
 NEEDS = ("data", "task")
 """What a fact can need: the data profile (``--data`` or a data file the config names), or a
@@ -111,6 +112,8 @@ class Inputs:
         """Names the catalog does not know, sorted: near-misses of a known spelling (with
         their hints) and bare names. A dotted path outside every known framework is the
         project's own loss or metric and is left out."""
+        from advisor.lint.settings import framework_of_class
+
         near: list[str] = []
         hints: list[str] = []
         bare: list[str] = []
