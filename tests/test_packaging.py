@@ -74,3 +74,8 @@ def test_installed_wheel_runs_from_another_directory(wheel, tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert '"id": "weighted_bce"' in result.stdout
+    # The lint rules' examples read ../sample_data from the rules folder: shipped beside it.
+    result = subprocess.run([sys.executable, "-m", "advisor", "rules", "--test"], cwd=elsewhere,
+                            env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "lint rules hold" in result.stdout
