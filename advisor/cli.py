@@ -670,7 +670,8 @@ def trial(
     ] = None,
     threads: Annotated[
         int | None, typer.Option("--threads", min=1, help="OpenMP threads per fit (default: "
-                                 "all cores, with OMP_WAIT_POLICY=PASSIVE)."),
+                                 "OMP_NUM_THREADS if set, else 1: faster on the trial's small "
+                                 "fits; see README, Trial speed)."),
     ] = None,
     fmt: ReportFormatOption = "text",
     output: OutputOption = None,

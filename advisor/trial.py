@@ -102,8 +102,25 @@ def run_trial(
     options: TrialOptions,
     say: Callable[[str], None],
     progress: Callable[[int, int], None] | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> dict[str, Any]:
-    """Read, prepare, fit and compare; returns the document's ``trial`` section."""
+    """Read, prepare, fit and compare; returns the document's ``trial`` section.
+
+    Every fit, the leakage screen's included, runs with the chosen number of OpenMP threads;
+    scikit-learn is imported first because a limit reaches only the libraries already loaded.
+    """
+    import sklearn.ensemble  # noqa: F401  (loads scikit-learn's OpenMP runtime)
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=options.threads or default_threads(), user_api="openmp"):
+        return _run_trial(path, target, task, positive, candidates, spec, options, say,
+                          progress, clock)
+
+
+def _run_trial(path: str, target: str, task: str, positive: str | None, candidates: Candidates,
+               spec: TrialSpec, options: TrialOptions, say: Callable[[str], None],
+               progress: Callable[[int, int], None] | None, clock: Callable[[], float]
+               ) -> dict[str, Any]:
     from advisor.io import open_table
     from advisor.trial_data import prepare, read_sample
 
@@ -130,7 +147,8 @@ def run_trial(
     if total_rows > features.rows_read:
         notes.append(f"a uniform random sample of {features.rows_read:,} of {total_rows:,} rows "
                      f"(--rows {options.rows}); seed {options.seed}")
-    folds, stopped = _fit_all(features, candidates, spec, splits, top, options, progress)
+    folds, stopped = _fit_all(features, candidates, spec, splits, top, options, progress,
+                             clock)
     if stopped:
         notes.append(f"--budget {options.budget:g}s reached: {len(folds)} of {len(splits)} "
                      "folds completed; only complete folds are compared")
@@ -206,41 +224,42 @@ def _splits(features: Features, task: str, options: TrialOptions, repeats: int
 # -- fitting ----------------------------------------------------------------------------------
 def _fit_all(features: Features, candidates: Candidates, spec: TrialSpec,
              splits: list, top: LossSpec, options: TrialOptions,
-             progress: Callable[[int, int], None] | None) -> tuple[list[FoldResult], bool]:
-    from threadpoolctl import threadpool_limits
-
-    start = time.monotonic()
+             progress: Callable[[int, int], None] | None, clock: Callable[[], float]
+             ) -> tuple[list[FoldResult], bool]:
+    """Fit fold after fold; with a budget, stop before a fold the time left cannot hold (at the
+    mean time per fold so far), so every reported fold has every candidate's score."""
+    start = clock()
     results: list[FoldResult] = []
-    with threadpool_limits(limits=options.threads or default_threads(), user_api="openmp"):
-        for number, (train, test) in enumerate(splits, start=1):
-            if options.budget is not None and results:
-                per_fold = (time.monotonic() - start) / len(results)
-                if time.monotonic() - start + per_fold > options.budget:
-                    return results, True
-            results.append(_fit_fold(features, candidates, spec, train, test, top,
-                                     options.seed))
-            if progress is not None:
-                progress(number, len(splits))
+    for number, (train, test) in enumerate(splits, start=1):
+        if options.budget is not None and results:
+            elapsed = clock() - start
+            if elapsed + elapsed / len(results) > options.budget:
+                return results, True
+        results.append(_fit_fold(features, candidates, spec, train, test, top,
+                                 options.seed))
+        if progress is not None:
+            progress(number, len(splits))
     return results, False
 
 
 def default_threads() -> int:
-    """All cores this process may use, minus those other work keeps busy (1-minute load).
+    """One OpenMP thread per fit, unless ``OMP_NUM_THREADS`` states a standing choice.
 
-    On a busy machine OpenMP threads wait for each other at every boosting round; measured on
-    2 shared cores, 1 thread beat 2 by ~25% (README, "Trial speed").
+    The trial's fits are small (at most ``--rows`` rows, 80% of them per fold), and
+    HistGradientBoosting opens thousands of short parallel regions per fit (a histogram per
+    node, a split search per feature). With ``OMP_WAIT_POLICY=PASSIVE`` a second thread sleeps
+    between regions and waking it costs more than it saves (CPU time equals wall time: the
+    threads barely overlap); with spinning threads two can be ~20% faster on an idle core but
+    2-8x slower as soon as another process holds that core. Measured on 2 cores, quiet: one
+    thread 11.5 s, two 23.4 s for the whole 1M-row command (README, "Trial speed").
     """
     import os
 
     try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        cores = os.cpu_count() or 1
-    try:
-        busy = int(os.getloadavg()[0])
-    except OSError:  # pragma: no cover
-        busy = 0
-    return max(1, min(cores, cores - busy + 1))
+        stated = int(os.environ.get("OMP_NUM_THREADS", "").split(",")[0])
+    except ValueError:
+        stated = 0
+    return stated if stated > 0 else 1
 
 
 def _fit_fold(features: Features, candidates: Candidates, spec: TrialSpec, train, test,
@@ -448,12 +467,16 @@ def _candidate(item: LossSpec, position: int, candidates: Candidates, folds: lis
     role = "top pick" if position == 0 else ("naive default" if item.id == candidates.naive
                                              else "rival")
     metrics = {}
+    ratio = _mean([f.ratio for f in folds])
     for metric in _reported(primary, secondary, folds, spec):
         values = [f.scores[item.id][metric] for f in folds]
         present = [v for v in values if v is not None]
+        sd = statistics.stdev(present) if len(present) > 1 else None
         metrics[metric] = {
             "mean": _mean(values),
-            "sd": statistics.stdev(present) if len(present) > 1 else None,
+            "sd": sd,
+            # the folds share training rows: Nadeau-Bengio, as for the differences
+            "se": None if sd is None else sd * (1.0 / len(present) + ratio) ** 0.5,
         }
     out: dict[str, Any] = {
         "id": item.id,
