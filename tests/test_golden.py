@@ -38,6 +38,10 @@ CASES = {
     "explain-markdown": ["explain", "REC021", "--format", "markdown"],
     "bad-target-error": ["profile", "sample_data/fraud.csv", "--target", "fraud"],
 }
+TRIAL = ["trial", "sample_data/claims.csv", "--target", "n_claims", "--losses", "poisson,mse",
+         "--folds", "3", "--repeats", "1"]
+CASES.update({f"claims-trial-{fmt}": [*TRIAL, "--format", fmt]
+              for fmt in ("text", "json", "markdown", "html")})
 
 
 def transcript(args: list[str]) -> str:
@@ -48,6 +52,9 @@ def transcript(args: list[str]) -> str:
         f"----- stdout -----\n{result.stdout}"
         f"----- stderr -----\n{result.stderr}"
     )
+    text = re.sub(r"fold (\d+/\d+) done \([\d.]+ s\)", r"fold \1 done (<seconds> s)", text)
+    text = re.sub(r"lossadvisor [\d.]+[^<\s]*\.</p></footer>",
+                  "lossadvisor <version>.</p></footer>", text)
     return re.sub(r'"version": "[^"]+"', '"version": "<version>"', text)
 
 

@@ -19,15 +19,32 @@ def metric_name(metric: str) -> str:
     return SCORE_NAMES.get(metric, metric)
 
 
+def by_metric(section: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The comparisons that have an interval, grouped by the metric that decided them (a pair
+    whose deviance was undefined falls back to another metric, on another scale)."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for c in section["comparisons"]:
+        if c["ci_low"] is not None and c["ci_high"] is not None:
+            groups.setdefault(c["metric"], []).append(c)
+    return list(groups.items())
+
+
 def chart_lines(section: dict[str, Any], width: int = CHART_WIDTH) -> list[str]:
     """One line per comparison: the 95% interval as ├──┤, the mean as ●, zero as │.
 
-    Positive (right of zero) favours the top pick; all comparisons share one axis.
+    Positive (right of zero) favours the top pick; the comparisons decided on one metric share
+    an axis, and each metric gets its own.
     """
-    rows = [c for c in section["comparisons"] if c["ci_low"] is not None
-            and c["ci_high"] is not None]
-    if not rows:
-        return []
+    lines: list[str] = []
+    for metric, rows in by_metric(section):
+        if lines:
+            lines.append("")
+        lines += _chart(section, metric, rows, width)
+    return lines
+
+
+def _chart(section: dict[str, Any], metric: str, rows: list[dict[str, Any]], width: int
+           ) -> list[str]:
     low = min(0.0, *(c["ci_low"] for c in rows))
     high = max(0.0, *(c["ci_high"] for c in rows))
     span = (high - low) or 1.0
@@ -53,17 +70,18 @@ def chart_lines(section: dict[str, Any], width: int = CHART_WIDTH) -> list[str]:
     axis = [" "] * width
     axis[at(0.0)] = "0"
     lines.append(f"{'':>{label_width}}  {''.join(axis)}")
-    lines.append(f"{'':>{label_width}}  {_num(low)} … {_num(high)} "
-                 f"({metric_name(rows[0]['metric'])} difference, 95% interval)")
+    lines.append(f"{'':>{label_width}}  {num(low)} … {num(high)} "
+                 f"({metric_name(metric)} difference, 95% interval)")
     return lines
 
 
 def score_cell(score: dict[str, Any]) -> str:
     if score["mean"] is None:
         return "—"
-    text = _num(score["mean"])
-    if score.get("sd") is not None:
-        text += f" ± {_num(score['sd'])}"
+    text = num(score["mean"])
+    spread = score.get("se", score.get("sd"))
+    if spread is not None:
+        text += f" ± {num(spread)}"
     return text
 
 
@@ -104,20 +122,23 @@ def trial_renderables(doc: dict[str, Any]) -> list[Any]:
 
     section = doc["trial"]
     metrics = section["metrics"]
-    table = Table(title="Trial (mean ± SD over folds)", title_justify="left",
-                  title_style="bold", box=box.SIMPLE_HEAVY, expand=True)
+    table = Table(title="Trial (mean ± SE over folds, Nadeau-Bengio corrected)",
+                  title_justify="left", title_style="bold", box=box.SIMPLE_HEAVY, expand=True)
     table.add_column("Loss", style="bold", no_wrap=True)
     table.add_column("Role", no_wrap=True)
     for metric in metrics:
         label = metric_name(metric) + (" (decides)" if metric == section["primary"] else "")
         table.add_column(label, justify="right")
     table.add_column("Folds other better", justify="right")
-    table.add_column("Model", ratio=3, overflow="fold")
     for cand in section["candidates"]:
         table.add_row(Text(cand["id"]), Text(cand["role"]),
                       *(Text(score_cell(cand["scores"][m])) for m in metrics),
-                      Text(wins_cell(section, cand["id"])), Text(cand["model"], style="dim"))
-    parts: list[Any] = [table]
+                      Text(wins_cell(section, cand["id"])))
+    # the estimators below the table: as a column they squeeze to a few characters
+    width = max(len(c["id"]) for c in section["candidates"])
+    models = Text("\n".join(f"{c['id']:>{width}} = {c['model']}"
+                            for c in section["candidates"]) + "\n", style="dim")
+    parts: list[Any] = [table, models]
     verdicts = Text()
     for c in section["comparisons"]:
         style = {"wins": "green", "loses": "red", "trade-off": "yellow"}.get(c["verdict"], "")
@@ -142,6 +163,7 @@ def trial_markdown(doc: dict[str, Any]) -> list[str]:
     section = doc["trial"]
     metrics = section["metrics"]
     lines = ["## Trial", "", cell(section["decision_rule"]["text"]), "",
+             "Mean ± standard error over folds (Nadeau-Bengio corrected):", "",
              "| Loss | Role | " + " | ".join(metric_name(m) for m in metrics)
              + " | Folds other better | Model |",
              "|---|---|" + "---:|" * len(metrics) + "---:|---|"]
@@ -166,7 +188,8 @@ def trial_markdown(doc: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _num(value: float) -> str:
+def num(value: float) -> str:
+    """Four significant digits; scientific notation for very large or small values."""
     if value != 0 and (abs(value) >= 1e5 or abs(value) < 1e-3):
         return f"{value:.3e}"
     return f"{value:.4g}"
