@@ -35,6 +35,12 @@ MEMORY_LIMIT_MB = 400
 
 def measure(argv: list[str]) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one child process."""
+    wall, _, peak = measure_cpu(argv)
+    return wall, peak
+
+
+def measure_cpu(argv: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system) and peak RSS (MB) of one child process."""
     start = time.perf_counter()
     process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
@@ -42,7 +48,7 @@ def measure(argv: list[str]) -> tuple[float, float]:
     stderr = process.stderr.read().decode() if process.stderr else ""
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(argv)}\n{stderr}")
-    return wall, usage.ru_maxrss / 1024  # Linux reports KiB
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # Linux reports KiB
 
 
 def dataset(rows: int) -> Path:
