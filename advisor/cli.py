@@ -549,25 +549,25 @@ def profile(
         else:
             advice = advise(facts, ruleset, thresholds)
             detail(f"rules fired: {', '.join(advice.fired) or 'none'}")
-    section = None
+    trials = None
     if trial:
         from advisor.trial import TrialOptions, measured_facts
 
-        if advice is None:
-            raise InputError("--trial needs the advice and one target column", None,
-                             "drop --no-advice; pass a single --target")
-        section = _trial(paths[0], analysis, advice, TrialOptions())
-        facts = {**facts, **measured_facts(section)}  # e.g. Huber's residual-scale delta
+        if ruleset is None:
+            raise InputError("--trial needs the advice", None, "drop --no-advice")
+        trials = _run_trials(paths[0], analysis, advice, [c[1] for c in columns],
+                             TrialOptions())
+        if "one" in trials:
+            facts = {**facts, **measured_facts(trials["one"])}  # e.g. Huber's residual delta
     if advice is not None and not analysis.columns:
         snippet = _snippet(advice, ruleset, framework, facts,
                            "the target alone cannot give them (see each placeholder's "
                            "meaning; --trial measures some on fitted models)")
     doc = build_report(analysis.profile, advice, snippet, columns)
-    if section is not None:
+    if trials is not None:
         from advisor.render.common import clean
-        from advisor.trial import attach
 
-        doc = clean(attach(doc, section))
+        doc = clean(_attach_trials(doc, trials))
     emit(_render(doc, fmt, color_mode(color, output is not None), show_all), output, reads)
 
 
@@ -581,42 +581,95 @@ def _trial_path(paths: str | list[str]) -> None:
         raise InputError("the trial reads one file", None, "pass a single PATH")
 
 
-def _trial(path: str, analysis, advice, options, quiet: bool = False) -> dict[str, Any]:
-    """Run the trial for an analysed target; the document's ``trial`` section."""
+def _run_trials(path: str, analysis, advice, column_advice: list, options
+                ) -> dict[str, Any]:
+    """The trial's sections: ``one`` for one target; ``columns``, one per column of a
+    multi-output target; or ``labels``, one binary trial per label of a multilabel target
+    (per-label binary cross-entropy is what a multilabel loss fits)."""
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before OpenMP starts (see README)
-    from advisor.trial import run_trial
-    from advisor.trial_spec import choose_candidates, load_trial_spec
+    from advisor.trial_spec import load_trial_spec
 
-    prof = analysis.profile
-    if len(prof.target) != 1:
-        raise InputError("the trial fits one target column", None, "pass a single --target")
     spec = load_trial_spec()
+    prof = analysis.profile
+    names = tuple(prof.target)
+    if analysis.columns:
+        return {"columns": [
+            _trial(path, single.target[0], single.task, single.stats.get("positive_label"),
+                   found, spec, options, names)
+            for single, found in zip(analysis.columns, column_advice, strict=True)]}
+    if prof.task == "multilabel":
+        sections: list[dict[str, Any]] = []
+        for label in names:
+            try:
+                sections.append(_trial(path, label, "binary", "1", advice, spec, options,
+                                       names))
+            except InputError as err:  # e.g. a label too rare for stratified folds
+                reason = err.what + (f"; {err.hint}" if err.hint else "")
+                note(f"label {label}: not trialled: {reason}")
+                sections.append({"target": label, "skipped": reason})
+        return {"labels": sections}
+    if len(names) != 1:
+        raise InputError("the trial fits one target column, or each of several", None,
+                         "pass --target a or --target a,b")
+    return {"one": _trial(path, names[0], prof.task, prof.stats.get("positive_label"), advice,
+                          spec, options, names)}
+
+
+def _attach_trials(doc: dict[str, Any], trials: dict[str, Any]) -> dict[str, Any]:
+    """The report with the trial's evidence beside the advice (see :func:`_run_trials`)."""
+    from advisor.trial import attach, attach_labels
+    from advisor.trial_spec import load_trial_spec
+
+    aliases = load_trial_spec().same_as
+    if "columns" in trials:
+        for column, section in zip(doc["columns"], trials["columns"], strict=True):
+            attach(column, section, aliases)
+        return doc
+    if "labels" in trials:
+        return attach_labels(doc, trials["labels"], aliases)
+    return attach(doc, trials["one"], aliases)
+
+
+def _trial(path: str, target: str, task: str, positive: str | None, advice, spec, options,
+           names: tuple[str, ...]) -> dict[str, Any]:
+    """One trial of one target column; the ``trial`` section."""
+    from advisor.trial import run_trial
+    from advisor.trial_spec import choose_candidates
+
     ranked = [rec.id for rec in advice.losses] if advice else []
-    candidates = choose_candidates(ranked, prof.task, spec, asked=options.losses)
+    candidates = choose_candidates(ranked, task, spec, asked=options.losses)
+    prefix = f"{target}: " if len(names) > 1 else ""
+
+    def say(message: str) -> None:
+        note(prefix + message)
+
     for item in candidates.not_trialable:
-        note(f"not trialable: {item['id']}: {item['reason']}")
-    with _fold_progress(quiet) as progress:
-        return run_trial(path, prof.target[0], prof.task, prof.stats.get("positive_label"),
-                         candidates, spec, options, note, progress)
+        say(f"not trialable: {item['id']}: {item['reason']}")
+    others = tuple(n for n in names if n != target)
+    with _fold_progress(prefix) as progress:
+        return run_trial(path, target, task, positive, candidates, spec, options, say,
+                         progress, others=others)
 
 
 @contextmanager
-def _fold_progress(quiet: bool):
-    """A bar per fold on a terminal; one line per fold in logs."""
-    if quiet:
+def _fold_progress(prefix: str = ""):
+    """A bar per fold on a terminal, as for reading: nothing under --quiet or when stderr is
+    not a terminal (then --verbose writes one line per fold, for logs)."""
+    if _VERBOSITY["level"] == 0:
         yield None
         return
     start = time.monotonic()
     if not _is_tty(sys.stderr):
         def line(done: int, total: int) -> None:
-            note(f"trial: fold {done}/{total} done ({time.monotonic() - start:.1f} s)")
+            detail(f"{prefix}trial: fold {done}/{total} done "
+                   f"({time.monotonic() - start:.1f} s)")
 
         yield line
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    bar = Progress(TextColumn("trial folds"), BarColumn(), MofNCompleteColumn(),
+    bar = Progress(TextColumn(f"{prefix}trial folds"), BarColumn(), MofNCompleteColumn(),
                    TimeElapsedColumn(), console=Console(stderr=True), transient=True)
     task_id = bar.add_task("folds", total=None)
     bar.start()
@@ -635,7 +688,10 @@ def trial(
     path: Annotated[str, typer.Argument(metavar="PATH", help="CSV/TSV (optionally "
                                         ".gz/.bz2/.xz) or Parquet file.")],
     target: Annotated[
-        str | None, typer.Option("--target", "-t", help="Target column. Guessed when omitted."),
+        list[str] | None,
+        typer.Option("--target", "-t", help="Target column, guessed when omitted. Several "
+                     "(-t a -t b or a,b): one trial per column, or per label of a multilabel "
+                     "target."),
     ] = None,
     task: Annotated[
         str | None, typer.Option("--task", help="Override the inferred task."),
@@ -677,6 +733,8 @@ def trial(
     output: OutputOption = None,
     rules: RulesOption = None,
     color: ColorOption = Color.auto,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Fit the recommended losses and the naive default on this data and compare them."""
     from advisor.analyze import analyze
@@ -684,8 +742,9 @@ def trial(
     from advisor.report import build_report
     from advisor.thresholds import DEFAULT_THRESHOLDS
     from advisor.toolconfig import find_tool_config
-    from advisor.trial import TrialOptions, attach
+    from advisor.trial import TrialOptions
 
+    _set_verbosity(quiet, verbose)
     config = find_tool_config(Path.cwd())
     reads = [path, *([config.path] if config else []), *rule_files(rules)]
     check_output(output, reads)
@@ -707,15 +766,18 @@ def trial(
                              f"{did_you_mean(unknown[0], ruleset.catalog.ids('loss'))}",
                              "--losses", "use catalog ids such as poisson, mse, weighted_bce")
     thresholds = config.thresholds if config else DEFAULT_THRESHOLDS
-    analysis = analyze(path, target, thresholds, task=task)
+    wanted = ",".join(target) if target else None
+    analysis = analyze(path, wanted, thresholds, task=task)
     for message in analysis.notes:
         note(message)
-    advice = advise(analysis.profile.facts(), ruleset, thresholds)
-    section = _trial(path, analysis, advice, options)
-    doc = attach(build_report(analysis.profile, advice), section)
+    advice = None if analysis.columns else advise(analysis.profile.facts(), ruleset, thresholds)
+    columns = [(single, advise(single.facts(), ruleset, thresholds), None)
+               for single in analysis.columns]
+    doc = build_report(analysis.profile, advice, None, columns)
     from advisor.render.common import clean
 
-    doc = clean(doc)
+    trials = _run_trials(path, analysis, advice, [c[1] for c in columns], options)
+    doc = clean(_attach_trials(doc, trials))
     mode = color_mode(color, output is not None)
     if fmt == "text":
         from advisor.render.trial import render_trial_table

@@ -103,24 +103,27 @@ def run_trial(
     say: Callable[[str], None],
     progress: Callable[[int, int], None] | None = None,
     clock: Callable[[], float] = time.monotonic,
+    others: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Read, prepare, fit and compare; returns the document's ``trial`` section.
 
-    Every fit, the leakage screen's included, runs with the chosen number of OpenMP threads;
-    scikit-learn is imported first because a limit reaches only the libraries already loaded.
+    ``others`` are the other target columns of a multilabel or multi-output target: never
+    features (a model predicting one label does not know the others). Every fit, the leakage
+    screen's included, runs with the chosen number of OpenMP threads; scikit-learn is imported
+    first because a limit reaches only the libraries already loaded.
     """
     import sklearn.ensemble  # noqa: F401  (loads scikit-learn's OpenMP runtime)
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=options.threads or default_threads(), user_api="openmp"):
         return _run_trial(path, target, task, positive, candidates, spec, options, say,
-                          progress, clock)
+                          progress, clock, others)
 
 
 def _run_trial(path: str, target: str, task: str, positive: str | None, candidates: Candidates,
                spec: TrialSpec, options: TrialOptions, say: Callable[[str], None],
-               progress: Callable[[int, int], None] | None, clock: Callable[[], float]
-               ) -> dict[str, Any]:
+               progress: Callable[[int, int], None] | None, clock: Callable[[], float],
+               others: tuple[str, ...]) -> dict[str, Any]:
     from advisor.io import open_table
     from advisor.trial_data import prepare, read_sample
 
@@ -130,7 +133,7 @@ def _run_trial(path: str, target: str, task: str, positive: str | None, candidat
     source = open_table(path)
     table, total_rows = read_sample(source, options.rows, options.seed)
     features = prepare(table, target, task, positive, options.group, options.time,
-                       options.seed, path)
+                       options.seed, path, others)
     del table
     if features.rows_used < 2 * options.folds:
         raise InputError(f"only {features.rows_used} labelled rows; the trial needs at least "
@@ -156,6 +159,7 @@ def _run_trial(path: str, target: str, task: str, positive: str | None, candidat
     comparisons = _compare(folds, ids, primary, secondary, spec, notes)
     capped = _iteration_notes(folds, ids, spec, notes)
     return {
+        "target": target,
         "seed": options.seed,
         "split": {"kind": split_kind, "folds": options.folds, "repeats": repeats,
                   "group": options.group, "time": options.time},
@@ -586,38 +590,67 @@ def measured_facts(section: dict[str, Any]) -> dict[str, float]:
     return {"huber_delta": deltas[0]} if deltas else {}
 
 
-def attach(doc: dict[str, Any], section: dict[str, Any]) -> dict[str, Any]:
+def attach(doc: dict[str, Any], section: dict[str, Any],
+           aliases: dict[str, str] | None = None) -> dict[str, Any]:
     """Add the trial to a report: evidence beside each recommended loss, and a plain sentence
-    where the evidence contradicts the rules' ranking."""
+    where the evidence contradicts the rules' ranking. ``aliases`` maps a recommended loss to
+    the loss it was fitted as (the catalog's ``same_as``)."""
+    section["contradiction"] = contradiction(section)
+    for rec in doc.get("losses", []):
+        rec["evidence"] = evidence((aliases or {}).get(rec["id"], rec["id"]), section)
+    doc["trial"] = section
+    return doc
+
+
+def attach_labels(doc: dict[str, Any], sections: list[dict[str, Any]],
+                  aliases: dict[str, str] | None = None) -> dict[str, Any]:
+    """Add one trial per label of a multilabel target (``trials``): each recommended loss gets
+    the evidence of every label, and each label its own contradiction sentence."""
+    ran = [s for s in sections if "skipped" not in s]
+    for section in ran:
+        section["contradiction"] = contradiction(section)
+    for rec in doc.get("losses", []):
+        fitted = (aliases or {}).get(rec["id"], rec["id"])
+        found = {s["target"]: evidence(fitted, s) for s in ran}
+        if not found:
+            rec["evidence"] = "not trialled (no label could be)"
+        elif len(set(found.values())) == 1 and len(found) > 1:
+            rec["evidence"] = "every label: " + next(iter(found.values()))
+        else:
+            rec["evidence"] = "; ".join(f"label {k}: {v}" for k, v in found.items())
+    doc["trials"] = sections
+    return doc
+
+
+def evidence(loss: str, section: dict[str, Any]) -> str:
+    """What one trial says about one loss, in a phrase for the advice."""
     top = section["candidates"][0]["id"]
     by_other = {c["other"]: c for c in section["comparisons"]}
     skipped = {item["id"]: item["reason"] for item in section["not_trialable"]}
-    for rec in doc.get("losses", []):
-        if rec["id"] == top:
-            parts = [f"{c['verdict']} vs {c['other']} ({c['wins']}/{c['folds']} folds)"
-                     for c in section["comparisons"]]
-            rec["evidence"] = "trial, as the top pick: " + "; ".join(parts)
-        elif rec["id"] in by_other:
-            c = by_other[rec["id"]]
-            flipped = {"wins": "loses to", "loses": "beats", "tie": "ties with",
-                       "trade-off": "trades off against"}.get(c["verdict"])
-            rec["evidence"] = (f"trial: {flipped} {top}" if flipped else
-                               f"trial: no evidence either way against {top}") + \
-                f" ({c['folds'] - c['wins']}/{c['folds']} folds better)"
-        elif rec["id"] in skipped:
-            rec["evidence"] = "not trialable: " + skipped[rec["id"]]
-        else:
-            rec["evidence"] = "not trialled (ranked below the trial's candidates)"
+    if loss == top:
+        parts = [f"{c['verdict']} vs {c['other']} ({c['wins']}/{c['folds']} folds)"
+                 for c in section["comparisons"]]
+        return "trial, as the top pick: " + "; ".join(parts)
+    if loss in by_other:
+        c = by_other[loss]
+        flipped = {"wins": "loses to", "loses": "beats", "tie": "ties with",
+                   "trade-off": "trades off against"}.get(c["verdict"])
+        return (f"trial: {flipped} {top}" if flipped else
+                f"trial: no evidence either way against {top}") + \
+            f" ({c['folds'] - c['wins']}/{c['folds']} folds better)"
+    if loss in skipped:
+        return "not trialable: " + skipped[loss]
+    return "not trialled (ranked below the trial's candidates)"
+
+
+def contradiction(section: dict[str, Any]) -> str | None:
+    """A plain sentence when a rival beat the top pick, else None."""
+    top = section["candidates"][0]["id"]
     losers = [c for c in section["comparisons"] if c["verdict"] == "loses"]
-    if losers:
-        section["contradiction"] = (
-            "The evidence contradicts the ranking: "
+    if not losers:
+        return None
+    return ("The evidence contradicts the ranking: "
             + "; ".join(f"{c['other']} beat the top pick {top} on {SCORE_NAMES[c['metric']]} "
-                        f"in {c['folds'] - c['wins']}/{c['folds']} folds"
-                        for c in losers) + ". Prefer "
-            + losers[0]["other"] + " on this data, or check why the rules ranked " + top
-            + " first.")
-    else:
-        section["contradiction"] = None
-    doc["trial"] = section
-    return doc
+                        f"in {c['folds'] - c['wins']}/{c['folds']} folds" for c in losers)
+            + ". Prefer " + losers[0]["other"] + " on this data, or check why the rules ranked "
+            + top + " first.")

@@ -118,8 +118,10 @@ def unique_names(columns: list[str]) -> list[str]:
 
 
 def prepare(table: pa.Table, target: str, task: str, positive: str | None,
-            group: str | None, time: str | None, seed: int, path: str) -> Features:
-    """Turn the sampled table into features and a target, saying what was dropped and why."""
+            group: str | None, time: str | None, seed: int, path: str,
+            others: tuple[str, ...] = ()) -> Features:
+    """Turn the sampled table into features and a target, saying what was dropped and why;
+    ``others`` (the other columns of a multilabel or multi-output target) are never features."""
 
     for flag, name in (("--group", group), ("--time", time)):
         if name is not None and name not in table.column_names:
@@ -142,10 +144,12 @@ def prepare(table: pa.Table, target: str, task: str, positive: str | None,
     for name in (group, time):
         if name:
             dropped.append({"column": name, "reason": "the split column (--group/--time)"})
+    dropped += [{"column": name, "reason": "another target column"} for name in others
+                if name in frame.columns and name not in (target, group, time)]
     columns: dict[str, Any] = {}
     hints: list[str] = []
     for name in frame.columns:
-        if name in (target, group, time):
+        if name in (target, group, time, *others):
             continue
         kept, reason = _feature(frame[name], name, notes)
         if reason:

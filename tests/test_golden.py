@@ -52,7 +52,6 @@ def transcript(args: list[str]) -> str:
         f"----- stdout -----\n{result.stdout}"
         f"----- stderr -----\n{result.stderr}"
     )
-    text = re.sub(r"fold (\d+/\d+) done \([\d.]+ s\)", r"fold \1 done (<seconds> s)", text)
     text = re.sub(r"lossadvisor [\d.]+[^<\s]*\.</p></footer>",
                   "lossadvisor <version>.</p></footer>", text)
     return re.sub(r'"version": "[^"]+"', '"version": "<version>"', text)

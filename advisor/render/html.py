@@ -57,7 +57,7 @@ def render_html(doc: dict[str, Any]) -> str:
 
 def _trial_style(doc: dict[str, Any]) -> str:
     """The trial's rules, only on pages that show a trial (the others stay as they were)."""
-    if not doc.get("trial") and not any(c.get("trial") for c in doc.get("columns") or []):
+    if not any(d.get("trial") or d.get("trials") for d in [doc, *(doc.get("columns") or [])]):
         return ""
     from advisor.render.trial_html import STYLE as TRIAL_STYLE
 
@@ -76,10 +76,10 @@ def _sections(doc: dict[str, Any]) -> list[str]:
             body.append(_ranked(heading, doc[key]))
     if doc["avoid"]:
         body.append(_avoid(doc["avoid"]))
-    if doc.get("trial"):
+    if doc.get("trial") or doc.get("trials"):
         from advisor.render.trial_html import trial_html
 
-        body.append(trial_html(doc["trial"]))
+        body.append(trial_html(doc))
     if doc.get("snippet"):
         s = doc["snippet"]
         label = FRAMEWORK_LABELS.get(s["framework"], s["framework"])

@@ -67,7 +67,7 @@ def _document(doc: dict[str, Any]) -> str:
                 f"{cell(' '.join(item['rationale']))} | {', '.join(item['rules'])} |"
             )
         lines.append("")
-    if doc.get("trial"):
+    if doc.get("trial") or doc.get("trials"):
         from advisor.render.trial import trial_markdown
 
         lines += trial_markdown(doc)

@@ -71,7 +71,7 @@ def _sections(doc: dict[str, Any], width: int, limit: int | None, title: str = "
         parts.append(_recommendations("Metrics", doc["metrics"], limit, width))
     if doc["avoid"]:
         parts.append(_avoid(doc["avoid"]))
-    if doc.get("trial"):
+    if doc.get("trial") or doc.get("trials"):
         from advisor.render.trial import trial_renderables
 
         parts += trial_renderables(doc)

@@ -94,35 +94,63 @@ def wins_cell(section: dict[str, Any], candidate: str) -> str:
     return ""
 
 
+def trial_sections(doc: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """The trial sections of one document with their headings: one, or one per label of a
+    multilabel target (``trials``); a label that could not be trialled carries ``skipped``."""
+    if doc.get("trial"):
+        return [("Trial", doc["trial"])]
+    return [(f"Trial of label {s['target']}", s) for s in doc.get("trials") or []]
+
+
 def render_trial_table(doc: dict[str, Any], width: int = 100, color: str = "never") -> str:
-    """The ``trial`` command's terminal view."""
+    """The ``trial`` command's terminal view: per target column when there are several."""
     from rich.text import Text
 
+    from advisor.render.common import column_docs
     from advisor.render.table import to_text
+    from advisor.render.visible import visible_tree
 
-    section = doc["trial"]
+    doc = visible_tree(doc)  # column names and labels come from the file
     data = doc["dataset"]
-    head = [
-        Text(f"lossadvisor trial: {doc['target'][0]} in {data['path']}", style="bold"),
-        Text(f"Task {doc['task']}; {section['rows']['used']:,} rows used "
-             f"({section['rows']['in_file']:,} in the file), "
-             f"{len(section['features']['used'])} features; "
-             f"{section['split']['kind']} folds {section['split']['folds']} x "
-             f"{section['split']['repeats']}, seed {section['seed']}"),
-        Text("Rule: " + section["decision_rule"]["text"], style="dim"),
-    ]
-    return to_text(head + trial_renderables(doc), width, color)
+    parts: list[Any] = []
+    for single in column_docs(doc) if doc.get("columns") else [doc]:
+        sections = trial_sections(single)
+        first = next((s for _, s in sections if "skipped" not in s), None)
+        parts.append(Text(f"lossadvisor trial: {', '.join(single['target'])} in "
+                          f"{data['path']}", style="bold"))
+        if first is not None:
+            parts += [
+                Text(f"Task {single['task']}; {first['rows']['used']:,} rows used "
+                     f"({first['rows']['in_file']:,} in the file), "
+                     f"{len(first['features']['used'])} features; "
+                     f"{first['split']['kind']} folds {first['split']['folds']} x "
+                     f"{first['split']['repeats']}, seed {first['seed']}"),
+                Text("Rule: " + first["decision_rule"]["text"], style="dim"),
+            ]
+        parts += trial_renderables(single)
+    return to_text(parts, width, color)
 
 
 def trial_renderables(doc: dict[str, Any]) -> list[Any]:
     """The rich pieces shared by ``trial`` and ``profile --trial``."""
+    from rich.text import Text
+
+    parts: list[Any] = []
+    for title, section in trial_sections(doc):
+        if "skipped" in section:
+            parts.append(Text(f"{title}: not run: {section['skipped']}", style="dim"))
+            continue
+        parts += _renderables(section, title)
+    return parts
+
+
+def _renderables(section: dict[str, Any], title: str) -> list[Any]:
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
-    section = doc["trial"]
     metrics = section["metrics"]
-    table = Table(title="Trial (mean ± SE over folds, Nadeau-Bengio corrected)",
+    table = Table(title=f"{title} (mean ± SE over folds, Nadeau-Bengio corrected)",
                   title_justify="left", title_style="bold", box=box.SIMPLE_HEAVY, expand=True)
     table.add_column("Loss", style="bold", no_wrap=True)
     table.add_column("Role", no_wrap=True)
@@ -160,9 +188,18 @@ def trial_renderables(doc: dict[str, Any]) -> list[Any]:
 
 def trial_markdown(doc: dict[str, Any]) -> list[str]:
     """The trial as Markdown lines (for ``--format markdown``)."""
-    section = doc["trial"]
+    lines: list[str] = []
+    for title, section in trial_sections(doc):
+        if "skipped" in section:
+            lines += [f"## {title}", "", f"Not run: {cell(section['skipped'])}", ""]
+        else:
+            lines += _markdown(section, title)
+    return lines
+
+
+def _markdown(section: dict[str, Any], title: str) -> list[str]:
     metrics = section["metrics"]
-    lines = ["## Trial", "", cell(section["decision_rule"]["text"]), "",
+    lines = [f"## {cell(title)}", "", cell(section["decision_rule"]["text"]), "",
              "Mean ± standard error over folds (Nadeau-Bengio corrected):", "",
              "| Loss | Role | " + " | ".join(metric_name(m) for m in metrics)
              + " | Folds other better | Model |",

@@ -10,7 +10,14 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from advisor.render.trial import by_metric, metric_name, num, score_cell, wins_cell
+from advisor.render.trial import (
+    by_metric,
+    metric_name,
+    num,
+    score_cell,
+    trial_sections,
+    wins_cell,
+)
 
 STYLE = """
 .trial td.num,.trial td.role{text-align:right;white-space:nowrap}.trial td.role{text-align:left}
@@ -28,12 +35,25 @@ RIGHT = 110
 ROW = 26
 
 
-def trial_html(section: dict[str, Any]) -> str:
-    """The ``trial`` section of a report as HTML (heading, rule, table, verdicts, chart, notes)."""
+def trial_html(doc: dict[str, Any]) -> str:
+    """The trial sections of a report as HTML: one, or one per label of a multilabel target."""
+    parts = []
+    for title, section in trial_sections(doc):
+        if "skipped" in section:
+            parts.append(f"<section class=\"trial\"><h2>{escape(title)}</h2><p>Not run: "
+                         f"{escape(section['skipped'])}</p></section>")
+        else:
+            parts.append(_section(section, title))
+    return "".join(parts)
+
+
+def _section(section: dict[str, Any], title: str) -> str:
+    """One trial (heading, rule, table, verdicts, chart, notes)."""
     split = section["split"]
     rows = section["rows"]
+    heading = "Trial: evidence on this data" if title == "Trial" else title
     parts = [
-        "<section class=\"trial\"><h2>Trial: evidence on this data</h2>",
+        f"<section class=\"trial\"><h2>{escape(heading)}</h2>",
         f"<p>{rows['used']:,} rows used ({rows['in_file']:,} in the file, {rows['sampled']:,} "
         f"sampled); {len(section['features']['used'])} features; {escape(split['kind'])} folds "
         f"{split['folds']} × {split['repeats']}, {section['folds_completed']} of "
