@@ -91,3 +91,11 @@ def test_comparisons_decided_on_different_metrics_get_separate_axes():
     poisson = next(line for line in lines if line.lstrip().startswith("poisson"))
     # on its own axis the small interval spans the width instead of collapsing onto zero
     assert poisson.index("┤") - poisson.index("├") > 30
+
+
+def test_the_terminal_view_shows_control_characters_from_the_file_visibly(cli, tmp_path):
+    path = _poisson_csv(tmp_path, {"\x1b[31mred": 1})  # a constant column with ESC in its name
+    result = cli(["trial", path, "-t", "y", "--losses", "poisson,mse", "--folds", "3",
+                  "--repeats", "1"])
+    assert result.exit_code == 0, result.stderr
+    assert "\x1b" not in result.stdout and "[31mred" in result.stdout
