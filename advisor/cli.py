@@ -712,8 +712,9 @@ def trial(
     ] = 100_000,
     budget: Annotated[
         float | None,
-        typer.Option("--budget", min=1.0, help="Seconds; stop between folds and compare the "
-                     "complete folds only (makes the result depend on machine speed)."),
+        typer.Option("--budget", min=1.0, help="Seconds per target column, reading included; "
+                     "stop between folds and compare the complete folds only (makes the "
+                     "result depend on machine speed)."),
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed for sampling, folds, models.")] = 0,
     group: Annotated[

@@ -127,6 +127,7 @@ def _run_trial(path: str, target: str, task: str, positive: str | None, candidat
     from advisor.io import open_table
     from advisor.trial_data import prepare, read_sample
 
+    begun = clock()  # --budget counts the reading and the leakage screen, too
     top = candidates.fit[0]
     primary = primary_score(task, top, spec)
     secondary = list(spec.secondary.get(primary, ()))
@@ -151,7 +152,7 @@ def _run_trial(path: str, target: str, task: str, positive: str | None, candidat
         notes.append(f"a uniform random sample of {features.rows_read:,} of {total_rows:,} rows "
                      f"(--rows {options.rows}); seed {options.seed}")
     folds, stopped = _fit_all(features, candidates, spec, splits, top, options, progress,
-                             clock)
+                             clock, begun)
     if stopped:
         notes.append(f"--budget {options.budget:g}s reached: {len(folds)} of {len(splits)} "
                      "folds completed; only complete folds are compared")
@@ -228,16 +229,17 @@ def _splits(features: Features, task: str, options: TrialOptions, repeats: int
 # -- fitting ----------------------------------------------------------------------------------
 def _fit_all(features: Features, candidates: Candidates, spec: TrialSpec,
              splits: list, top: LossSpec, options: TrialOptions,
-             progress: Callable[[int, int], None] | None, clock: Callable[[], float]
-             ) -> tuple[list[FoldResult], bool]:
-    """Fit fold after fold; with a budget, stop before a fold the time left cannot hold (at the
-    mean time per fold so far), so every reported fold has every candidate's score."""
+             progress: Callable[[int, int], None] | None, clock: Callable[[], float],
+             begun: float) -> tuple[list[FoldResult], bool]:
+    """Fit fold after fold; with a budget (counted from ``begun``), stop before a fold the time
+    left cannot hold at the mean time per fold so far, so every reported fold has every
+    candidate's score."""
     start = clock()
     results: list[FoldResult] = []
     for number, (train, test) in enumerate(splits, start=1):
         if options.budget is not None and results:
-            elapsed = clock() - start
-            if elapsed + elapsed / len(results) > options.budget:
+            now = clock()
+            if now - begun + (now - start) / len(results) > options.budget:
                 return results, True
         results.append(_fit_fold(features, candidates, spec, train, test, top,
                                  options.seed))

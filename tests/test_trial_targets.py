@@ -181,3 +181,30 @@ def test_budget_stops_between_folds_and_compares_complete_folds_only(tmp_path, b
     assert bool(stopped) == (completed < 3)
     if completed < 3:  # fewer than MIN_FOLDS complete folds: no verdict either way
         assert {c["verdict"] for c in section["comparisons"]} == {"no evidence"}
+
+
+def test_the_budget_counts_the_reading_too(tmp_path):
+    """Reading and screening "take" 20 s on the fake clock and each fold 10 s: a 35 s budget
+    holds one fold (20 + 10, then 30 + 10 > 35)."""
+    rng = np.random.default_rng(15)
+    frame = pd.DataFrame({"x": rng.normal(size=300)})
+    frame["y"] = rng.poisson(np.exp(0.5 * frame["x"]))
+    path = _csv(tmp_path, frame)
+    spec = load_trial_spec()
+    candidates = choose_candidates([], "count", spec, asked=["poisson", "mse"])
+    calls = [0]
+    now = [0.0]
+
+    def clock() -> float:
+        calls[0] += 1
+        if calls[0] == 2:  # the second reading of the clock: fitting starts
+            now[0] = 20.0
+        return now[0]
+
+    def progress(done: int, total: int) -> None:
+        now[0] = 20.0 + 10.0 * done
+
+    section = run_trial(path, "y", "count", None, candidates, spec,
+                        TrialOptions(folds=3, repeats=1, budget=35.0), lambda _: None,
+                        progress, clock=clock)
+    assert section["folds_completed"] == 1
