@@ -598,6 +598,11 @@ def _run_trials(path: str, analysis, advice, column_advice: list, options
                    found, spec, options, names)
             for single, found in zip(analysis.columns, column_advice, strict=True)]}
     if prof.task == "multilabel":
+        from advisor.trial_spec import choose_candidates
+
+        # the same candidates for every label: a bad --losses fails here, not once per label
+        choose_candidates([rec.id for rec in advice.losses], "binary", spec,
+                          asked=options.losses)
         sections: list[dict[str, Any]] = []
         for label in names:
             try:

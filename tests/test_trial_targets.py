@@ -208,3 +208,11 @@ def test_the_budget_counts_the_reading_too(tmp_path):
                         TrialOptions(folds=3, repeats=1, budget=35.0), lambda _: None,
                         progress, clock=clock)
     assert section["folds_completed"] == 1
+
+
+def test_losses_no_label_can_fit_are_one_error_not_a_skip_per_label(cli, tmp_path):
+    result = cli(["trial", _labels(tmp_path), "-t", "sports,tech", "--losses", "poisson,mse",
+                  *FAST])
+    assert result.exit_code == 2
+    assert "at least two losses it can fit" in result.stderr
+    assert "Traceback" not in result.stderr and "not trialled" not in result.stderr
