@@ -255,9 +255,11 @@ def default_threads() -> int:
     HistGradientBoosting opens thousands of short parallel regions per fit (a histogram per
     node, a split search per feature). With ``OMP_WAIT_POLICY=PASSIVE`` a second thread sleeps
     between regions and waking it costs more than it saves (CPU time equals wall time: the
-    threads barely overlap); with spinning threads two can be ~20% faster on an idle core but
-    2-8x slower as soon as another process holds that core. Measured on 2 cores, quiet: one
-    thread 11.5 s, two 23.4 s for the whole 1M-row command (README, "Trial speed").
+    threads barely overlap); spinning threads hold the core the working one needs as soon as
+    another process wants it (100+ s for a fit pair on the loaded machine). Measured on 2 cores,
+    quiet: one thread 11.5 s, two 23.4 s for the whole 1M-row command; under heavy load two
+    passive threads finish sooner only by taking CPU from other processes (README, "Trial
+    speed"; benchmarks/trial_threads.py).
     """
     import os
 
