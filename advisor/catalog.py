@@ -132,6 +132,17 @@ class Catalog:
                 return other.id
         return None
 
+    def meanings(self, kind: str, spelling: str) -> list[str]:
+        """Every id a spelling names in some framework, in catalog order: 'cross_entropy' is
+        binary cross-entropy in LightGBM but categorical in fairseq and PyTorch's functional
+        API, so without the framework only the data can tell which one a config means."""
+        keys = {normalize_name(spelling), normalize_name(spelling, strip_params=True)}
+        entries = self.losses if kind == "loss" else self.metrics
+        return [entry.id for entry in sorted(entries.values(), key=lambda e: e.order)
+                if not entry.weighted and keys & {
+                    normalize_name(name, strip) for sp in entry.frameworks.values()
+                    for name in (sp.name, *sp.aliases) for strip in (False, True)}]
+
     def frameworks_of(self, kind: str, spelling: str) -> set[str]:
         """Frameworks that spell a loss or metric this way (for guessing a config's)."""
         index = _alias_index(self, kind)

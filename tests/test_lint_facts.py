@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import run
+from conftest import SAMPLES, run
 
 from advisor.catalog import load_catalog
 from advisor.conditions import referenced_facts
@@ -86,3 +86,22 @@ def test_traits_json_documents_every_lint_fact_with_its_need():
     assert doc["lint_facts"]["loss_fits_task"]["needs"] == "task"
     assert doc["lint_facts"]["loss"]["needs"] is None
     assert set(doc["lint_facts"]) == set(LINT_FACTS)
+
+
+def test_a_spelling_frameworks_share_means_what_fits_the_data(tmp_path):
+    """'cross_entropy' is LightGBM's binary xentropy and fairseq's categorical cross-entropy;
+    a config naming no framework is read by its data (a multiclass target was an LNT101
+    error before), and a regression target stays wrong under every meaning."""
+    assert load_catalog().meanings("loss", "cross_entropy")[:2] == ["bce", "cce"]
+    config = tmp_path / "train.yaml"
+    config.write_text("loss: cross_entropy\nmetrics: [accuracy]\n")
+
+    def read(data: str, *target: str) -> tuple[str, list[str]]:
+        result = run(["lint", str(config), "--data", str(SAMPLES / data), *target,
+                      "--format", "json"])
+        doc = json.loads(result.stdout)
+        return doc["configs"][0]["loss"]["id"], [f["rule"] for f in doc["findings"]]
+
+    assert read("species.csv") == ("cce", [])
+    assert read("fraud.csv", "-t", "is_fraud")[0] == "bce"
+    assert "LNT101" in read("house_prices.csv")[1]

@@ -181,6 +181,7 @@ def lint_paths(
         models = read_config(path, ruleset.catalog, dialect)
         result.files.append(str(path))
         for model in models:
+            entry = len(result.configs)
             result.configs.append(understood(model))
             result.notes.extend(f"{model.label}: {note}" for note in model.notes)
             if model.empty():
@@ -195,6 +196,9 @@ def lint_paths(
             if facts is None and model.dialect != "lossadvisor":
                 result.without_data.append(model.label)
             lint_model(model, ruleset, facts, project_ignore, result)
+            # The names as judged: a spelling frameworks share is read by the data's task.
+            judged = understood(model)
+            result.configs[entry].update({k: judged[k] for k in ("loss", "losses", "metrics")})
     result.findings.sort(key=lambda f: (f.path, f.line, f.col, f.rule))
     return result
 

@@ -146,12 +146,31 @@ def compute(model: ModelConfig, catalog: Catalog,
             profile: dict[str, Any] | None = None) -> dict[str, Any]:
     """Every fact of one model config: the profile's (when there is data) and the config's."""
     inputs = Inputs(model, catalog, profile)
+    _read_by_task(model, catalog, inputs.task)
     facts: dict[str, Any] = dict(profile or {})
     facts.setdefault("traits", set())
     for entry in REGISTRY.values():
         if entry.compute is not None:
             facts[entry.name] = entry.compute(inputs)
     return facts
+
+
+def _read_by_task(model: ModelConfig, catalog: Catalog, task: str | None) -> None:
+    """A spelling several frameworks use for different things, in a config that names no
+    framework, means the one that fits the task: a bare 'cross_entropy' on multiclass data is
+    categorical (fairseq, torch.nn.functional), not LightGBM's binary xentropy."""
+    if task is None:
+        return
+    settings = [("loss", model.loss)] if model.loss else []
+    settings += [("metric", m) for m in model.metrics]
+    for kind, setting in settings:
+        if not setting.meanings or not setting.canonical:
+            continue
+        if task in catalog.get(kind, setting.canonical).tasks:
+            continue
+        fitting = [m for m in setting.meanings if task in catalog.get(kind, m).tasks]
+        if fitting:
+            setting.canonical = fitting[0]
 
 
 def requirements(condition: dict[str, Any]) -> set[str]:

@@ -27,6 +27,9 @@ class Setting:
     canonical: str | None = None
     args: dict[str, Any] = field(default_factory=dict)
     framework: str | None = None
+    meanings: tuple[str, ...] = ()
+    """Ids the spelling names in different frameworks when the config does not say which
+    (the data's task picks among them, advisor/lint/facts.py)."""
 
 
 @dataclass

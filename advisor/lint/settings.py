@@ -101,6 +101,7 @@ def make_setting(kind: str, value: Any, line: int, col: int, key: str, framework
     canonical = catalog.lookup(kind, name, framework)
     if canonical is None and framework is not None:
         canonical = catalog.lookup(kind, name)
+    meanings = tuple(catalog.meanings(kind, name)) if framework is None else ()
     if kind == "loss" and canonical and weighted(args):
         canonical = catalog.weighted_variant(canonical, name) or canonical
     # An argument can make it another entry: torchmetrics F1Score(average="macro") is macro
@@ -108,7 +109,8 @@ def make_setting(kind: str, value: Any, line: int, col: int, key: str, framework
     variants = knowledge().metric_variants if kind == "metric" else knowledge().loss_variants
     for arg, targets in variants.get(canonical or "", {}).items():
         canonical = targets.get(str(args.get(arg, "")).lower(), canonical)
-    return Setting(name, line, col, key, canonical, args, framework)
+    return Setting(name, line, col, key, canonical, args, framework,
+                   meanings if len(meanings) > 1 else ())
 
 
 def weighted(args: dict[str, Any]) -> bool:
