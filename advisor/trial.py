@@ -158,6 +158,7 @@ def _run_trial(path: str, target: str, task: str, positive: str | None, candidat
                      "folds completed; only complete folds are compared")
     ids = [c.id for c in candidates.fit]
     comparisons = _compare(folds, ids, primary, secondary, spec, notes)
+    _unsplittable(splits, spec, comparisons, notes)
     capped = _iteration_notes(folds, ids, spec, notes)
     return {
         "target": target,
@@ -445,6 +446,21 @@ def _compare(folds: list[FoldResult], ids: list[str], primary: str, secondary: l
         ))
     decide(verdicts)
     return verdicts
+
+
+def _unsplittable(splits: list, spec: TrialSpec, comparisons: list[Verdict],
+                  notes: list[str]) -> None:
+    """Training folds too small for a single split leave every candidate predicting a
+    constant, so equal scores say nothing about the losses: no evidence, never a tie."""
+    leaf = int(spec.hyperparameters.get("min_samples_leaf", 20))
+    smallest = min((len(train) for train, _ in splits), default=0)
+    if smallest >= 2 * leaf:
+        return
+    notes.append(f"training folds of {smallest} rows are fewer than 2 × min_samples_leaf "
+                 f"({leaf}): the trees cannot split and every candidate predicts a constant, "
+                 "so the comparison says nothing about the losses; give more rows")
+    for verdict in comparisons:
+        verdict.verdict, verdict.against = "no evidence", []
 
 
 def _undefined_for(folds: list[FoldResult], pair: tuple[str, str], metric: str) -> str:

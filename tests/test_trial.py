@@ -221,6 +221,18 @@ def test_poisson_wins_where_the_population_is_poisson(cli, tmp_path):
     assert _verdicts(doc) == {"mse": "wins"}
 
 
+def test_too_few_rows_to_split_is_no_evidence_not_a_tie(cli, tmp_path):
+    """statsmodels' committee and cpunish have 17-20 rows: with min_samples_leaf=20 no tree
+    splits, Poisson and squared error both predict the training mean, and the difference is
+    exactly 0, which a tie would misread as evidence that the losses do equally well."""
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(20, 2))
+    frame = pd.DataFrame(X, columns=["a", "b"]).assign(y=rng.poisson(np.exp(1 + X[:, 0])))
+    doc = _trial(cli, _csv(tmp_path, "tiny.csv", frame), "-t", "y", "--losses", "poisson,mse")
+    assert _verdicts(doc) == {"mse": "no evidence"}
+    assert any("cannot split" in note for note in doc["trial"]["notes"])
+
+
 def test_huber_does_not_win_on_a_gaussian_target(cli, tmp_path):
     rng = np.random.default_rng(2)
     n = 1500
