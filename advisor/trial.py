@@ -185,6 +185,7 @@ def _run_trial(path: str, target: str, task: str, positive: str | None, candidat
 
 
 # -- splitting --------------------------------------------------------------------------------
+FEWER_FOLDS = "lower --folds (of lossadvisor trial; profile --trial uses 5)"
 def _splits(features: Features, task: str, options: TrialOptions, repeats: int
             ) -> tuple[list[tuple[np.ndarray, np.ndarray]], str]:
     import numpy as np
@@ -208,7 +209,7 @@ def _splits(features: Features, task: str, options: TrialOptions, repeats: int
         distinct = len(np.unique(features.groups))
         if distinct < k:
             raise InputError(f"--group {options.group} has {distinct} groups; "
-                             f"{k} folds need at least {k}", None, "lower --folds")
+                             f"{k} folds need at least {k}", None, FEWER_FOLDS)
         for r in range(repeats):
             splitter = GroupKFold(n_splits=k, shuffle=True, random_state=options.seed + r)
             out.extend(splitter.split(index, groups=features.groups))
@@ -218,7 +219,7 @@ def _splits(features: Features, task: str, options: TrialOptions, repeats: int
         smallest = int(np.bincount(features.y).min())
         if smallest < k:
             raise InputError(f"the rarest class has {smallest} rows; {k} stratified folds "
-                             f"need at least {k}", None, "lower --folds")
+                             f"need at least {k}", None, FEWER_FOLDS)
     for r in range(repeats):
         seed = options.seed + r
         splitter = (StratifiedKFold if classify else KFold)(n_splits=k, shuffle=True,
