@@ -137,7 +137,8 @@ def test_detectron2_lazyconfig_evaluator_loss_setting_and_model_zoo():
         "detectron2.evaluation.COCOEvaluator", "evaluator",
         {"dataset_name": "${..test.dataset.names}"})
     assert model.loss.args == {} and model.loss.key == "smooth_l1_beta"
-    assert model.notes == ["mask_rcnn_fpn.py:21: a call was not evaluated"]  # ShapeSpec(...)
+    assert model.notes == [  # ShapeSpec(...)
+        "mask_rcnn_fpn.py: line 21 (call) not evaluated (calls and expressions are never run)"]
     (zoo,) = read("d2/MViTv2/mask_rcnn_mvitv2_t_3x.py")
     assert zoo.empty() and zoo.notes == [
         f"mask_rcnn_mvitv2_t_3x.py:{line}: get_config() loads a config shipped inside the "

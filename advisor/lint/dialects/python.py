@@ -52,6 +52,11 @@ def read(path: Path, text: str, catalog: Catalog) -> list[ModelConfig]:
     tree = _plain({k: v for k, v in namespace.items() if not k.startswith("__")})
     model = read_tree(path, tree, text, catalog, NAME, framework=_framework(reader.imported, tree))
     model.notes.extend(dict.fromkeys(reader.notes))
+    for name, skipped in reader.unevaluated.items():
+        unique = sorted(set(skipped))
+        model.notes.append(f"{name}: {'line' if len(unique) == 1 else 'lines'} "
+                           f"{', '.join(f'{line} ({kind})' for line, kind in unique)} not "
+                           "evaluated (calls and expressions are never run)")
     return [model]
 
 
@@ -93,6 +98,9 @@ class _Reader:
         self.root = root
         self.files = 0
         self.notes: list[str] = []
+        self.unevaluated: dict[str, list[tuple[int, str]]] = {}
+        """Lines per file whose calls or expressions were left unrun: one note per file, so
+        a folder of configs does not print one line per skipped call."""
         self.current = root
         self.imported: set[str] = set()
         """Frameworks the config and the files it pulls in import from."""
@@ -207,8 +215,7 @@ class _Reader:
         if isinstance(node, ast.Attribute) and isinstance(
                 self.value(node.value, scope, imports), Opaque):
             return Opaque(kind)  # `get_config(...).model`: the call's note says why
-        self.notes.append(f"{self.current.name}:{node.lineno}: an expression ({kind}) was not "
-                          "evaluated")
+        self.unevaluated.setdefault(self.current.name, []).append((node.lineno, kind))
         return Opaque(type(node).__name__)
 
     def call(self, node: ast.Call, scope: dict, imports: dict) -> Any:
@@ -234,7 +241,7 @@ class _Reader:
             self.notes.append(f"{self.current.name}:{node.lineno}: get_config() loads a config "
                               "shipped inside the framework (model_zoo); not read")
             return Opaque("get_config")
-        self.notes.append(f"{self.current.name}:{node.lineno}: a call was not evaluated")
+        self.unevaluated.setdefault(self.current.name, []).append((node.lineno, "call"))
         return Opaque("call")
 
     def inherit(self, base: Any, path: Path, scope: dict, depth: int) -> dict:
