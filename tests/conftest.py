@@ -39,6 +39,20 @@ def cli():
     return run
 
 
+def trial_json(cli, path: str, *args: str) -> dict:
+    """`lossadvisor trial PATH --format json ARGS`, which must succeed, as a document."""
+    import json
+
+    result = cli(["trial", path, "--format", "json", *args])
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def verdicts(doc: dict) -> dict[str, str]:
+    """Each rival's verdict against the trial's top pick."""
+    return {c["other"]: c["verdict"] for c in doc["trial"]["comparisons"]}
+
+
 @pytest.fixture(autouse=True)
 def _private_rule_cache(tmp_path_factory, monkeypatch):
     """Keep the parsed-rules cache of the test run out of the user's cache folder."""

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import trial_json, verdicts
 
 from advisor.errors import InputError
 from advisor.io import open_table
@@ -26,16 +27,6 @@ def _csv(tmp_path: Path, name: str, frame: pd.DataFrame) -> str:
     path = tmp_path / name
     frame.to_csv(path, index=False)
     return str(path)
-
-
-def _trial(cli, path: str, *args: str) -> dict:
-    result = cli(["trial", path, "--format", "json", *args])
-    assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
-
-
-def _verdicts(doc: dict) -> dict[str, str]:
-    return {c["other"]: c["verdict"] for c in doc["trial"]["comparisons"]}
 
 
 # -- candidates ---------------------------------------------------------------------------------
@@ -201,11 +192,12 @@ def test_a_group_column_in_the_cli_is_split_by_group(cli, tmp_path):
     frame = pd.DataFrame({"patient_id": group, "x": rng.normal(size=n),
                           "y": effect + rng.normal(size=n)})
     path = _csv(tmp_path, "grouped.csv", frame)
-    doc = _trial(cli, path, "-t", "y", "--losses", "mse,mae", "--group", "patient_id",
+    doc = trial_json(cli, path, "-t", "y", "--losses", "mse,mae", "--group", "patient_id",
                  "--repeats", "1", "--folds", "3")
     assert doc["trial"]["split"]["kind"] == "grouped"
     assert "patient_id" not in doc["trial"]["features"]["used"]
-    plain = _trial(cli, path, "-t", "y", "--losses", "mse,mae", "--repeats", "1", "--folds", "3")
+    plain = trial_json(cli, path, "-t", "y", "--losses", "mse,mae", "--repeats", "1",
+                       "--folds", "3")
     assert any("--group patient_id" in h for h in plain["trial"]["split_hints"])
 
 
@@ -216,9 +208,9 @@ def test_poisson_wins_where_the_population_is_poisson(cli, tmp_path):
     X = rng.normal(size=(n, 6))
     y = rng.poisson(np.exp(0.5 + 0.45 * X.sum(axis=1)))
     frame = pd.DataFrame(X, columns=[f"x{i}" for i in range(6)]).assign(y=y)
-    doc = _trial(cli, _csv(tmp_path, "poisson.csv", frame), "-t", "y",
+    doc = trial_json(cli, _csv(tmp_path, "poisson.csv", frame), "-t", "y",
                  "--losses", "poisson,mse")
-    assert _verdicts(doc) == {"mse": "wins"}
+    assert verdicts(doc) == {"mse": "wins"}
 
 
 def test_too_few_rows_to_split_is_no_evidence_not_a_tie(cli, tmp_path):
@@ -228,8 +220,8 @@ def test_too_few_rows_to_split_is_no_evidence_not_a_tie(cli, tmp_path):
     rng = np.random.default_rng(4)
     X = rng.normal(size=(20, 2))
     frame = pd.DataFrame(X, columns=["a", "b"]).assign(y=rng.poisson(np.exp(1 + X[:, 0])))
-    doc = _trial(cli, _csv(tmp_path, "tiny.csv", frame), "-t", "y", "--losses", "poisson,mse")
-    assert _verdicts(doc) == {"mse": "no evidence"}
+    doc = trial_json(cli, _csv(tmp_path, "tiny.csv", frame), "-t", "y", "--losses", "poisson,mse")
+    assert verdicts(doc) == {"mse": "no evidence"}
     assert any("cannot split" in note for note in doc["trial"]["notes"])
 
 
@@ -239,9 +231,9 @@ def test_huber_does_not_win_on_a_gaussian_target(cli, tmp_path):
     X = rng.normal(size=(n, 3))
     y = 1 + X[:, 0] + 0.5 * X[:, 1] + rng.normal(size=n)
     frame = pd.DataFrame(X, columns=["a", "b", "c"]).assign(y=y)
-    doc = _trial(cli, _csv(tmp_path, "gauss.csv", frame), "-t", "y", "--losses", "huber,mse",
+    doc = trial_json(cli, _csv(tmp_path, "gauss.csv", frame), "-t", "y", "--losses", "huber,mse",
                  "--repeats", "1")
-    assert _verdicts(doc)["mse"] != "wins"
+    assert verdicts(doc)["mse"] != "wins"
     huber = doc["trial"]["candidates"][0]
     # delta on the residual scale (noise sd 1), not the target's (sd ~1.6 here, 3330 on prices)
     assert 0.5 < huber["huber_delta"] < 2.0
@@ -271,7 +263,7 @@ def test_json_output_validates_against_the_schema(cli, tmp_path):
     rng = np.random.default_rng(7)
     frame = pd.DataFrame({"x": rng.normal(size=300)})
     frame["y"] = rng.poisson(np.exp(frame["x"]))
-    doc = _trial(cli, _csv(tmp_path, "s.csv", frame), "-t", "y", "--losses", "poisson,mse",
+    doc = trial_json(cli, _csv(tmp_path, "s.csv", frame), "-t", "y", "--losses", "poisson,mse",
                  "--repeats", "1", "--folds", "3")
     schema_path = Path(builtin_rules_dir()).parent / "schema" / "report.schema.json"
     if not schema_path.exists():

@@ -16,10 +16,10 @@ The default run keeps a fast slice (grunfeld, one repeat); the 15-fold cases are
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 
 import pytest
+from conftest import trial_json, verdicts
 from sklearn import datasets as skd
 
 from advisor.io import open_table
@@ -36,16 +36,6 @@ def _statsmodels(tmp_path, name: str) -> str:
     return str(path)
 
 
-def _trial(cli, path: str, *args: str) -> dict:
-    result = cli(["trial", path, "--format", "json", *args])
-    assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
-
-
-def _verdicts(doc: dict) -> dict[str, str]:
-    return {c["other"]: c["verdict"] for c in doc["trial"]["comparisons"]}
-
-
 def _pair(path: str, target: str, task: str, top, other) -> dict:
     """Top vs other with the CLI's defaults (5 folds x 3 repeats on small data, seed 0)."""
     spec = load_trial_spec()
@@ -55,10 +45,10 @@ def _pair(path: str, target: str, task: str, top, other) -> dict:
 
 # -- grunfeld: Huber ---------------------------------------------------------------------------
 def test_grunfeld_huber_is_not_beaten_by_squared_error(cli, tmp_path):
-    doc = _trial(cli, _statsmodels(tmp_path, "grunfeld"), "-t", "invest",
+    doc = trial_json(cli, _statsmodels(tmp_path, "grunfeld"), "-t", "invest",
                  "--losses", "huber,mse", "--repeats", "1")
     assert doc["losses"][0]["id"] == "huber"  # the rules' top pick
-    assert _verdicts(doc)["mse"] != "loses"
+    assert verdicts(doc)["mse"] != "loses"
     assert doc["trial"]["candidates"][0]["huber_delta"] < doc["profile"]["huber_delta_bound"]
 
 
@@ -89,11 +79,11 @@ def test_grunfeld_huber_with_scikit_learns_zero_hessian_lost_to_squared_error(tm
 # -- randhie: Tweedie vs Poisson for doctor visits ---------------------------------------------
 @pytest.mark.slow
 def test_randhie_doctor_visits_top_pick_is_not_beaten_by_poisson(cli, tmp_path):
-    doc = _trial(cli, _statsmodels(tmp_path, "randhie"), "-t", "mdvis")
+    doc = trial_json(cli, _statsmodels(tmp_path, "randhie"), "-t", "mdvis")
     trial = doc["trial"]
     assert [loss["id"] for loss in doc["losses"][:2]] == ["tweedie", "poisson"]
     assert (trial["split"]["folds"], trial["split"]["repeats"]) == (5, 3)
-    assert _verdicts(doc)["poisson"] != "loses"
+    assert verdicts(doc)["poisson"] != "loses"
     assert trial["contradiction"] is None
 
 
@@ -129,6 +119,6 @@ def test_no_real_dataset_has_its_top_pick_beaten(cli, tmp_path, name, target):
         path = str(path)
     else:
         path = _statsmodels(tmp_path, name)
-    doc = _trial(cli, path, "-t", target)
-    assert "loses" not in _verdicts(doc).values(), doc["trial"]["comparisons"]
+    doc = trial_json(cli, path, "-t", target)
+    assert "loses" not in verdicts(doc).values(), doc["trial"]["comparisons"]
     assert doc["trial"]["contradiction"] is None
