@@ -136,12 +136,12 @@ class Catalog:
         """Every id a spelling names in some framework, in catalog order: 'cross_entropy' is
         binary cross-entropy in LightGBM but categorical in fairseq and PyTorch's functional
         API, so without the framework only the data can tell which one a config means."""
-        keys = {normalize_name(spelling), normalize_name(spelling, strip_params=True)}
-        entries = self.losses if kind == "loss" else self.metrics
-        return [entry.id for entry in sorted(entries.values(), key=lambda e: e.order)
-                if not entry.weighted and keys & {
-                    normalize_name(name, strip) for sp in entry.frameworks.values()
-                    for name in (sp.name, *sp.aliases) for strip in (False, True)}]
+        index = _meanings_index(self, kind)
+        found: list[str] = []
+        for key in (normalize_name(spelling), normalize_name(spelling, strip_params=True)):
+            found += [i for i in index.get(key, ()) if i not in found]
+        order = self.losses if kind == "loss" else self.metrics
+        return sorted(found, key=lambda i: order[i].order)
 
     def frameworks_of(self, kind: str, spelling: str) -> set[str]:
         """Frameworks that spell a loss or metric this way (for guessing a config's)."""
@@ -201,6 +201,24 @@ def _alias_index(catalog: Catalog, kind: str) -> dict[tuple[str | None, str], st
                     index.setdefault((None, key), entry.id)
     _INDEX_CACHE[cache_key] = index
     return index
+
+
+def _meanings_index(catalog: Catalog, kind: str) -> dict[str, list[str]]:
+    """Every unweighted id each framework spelling names, built once per catalog."""
+    cache_key = (id(catalog), f"{kind}:meanings")
+    if cache_key not in _INDEX_CACHE:
+        index: dict[str, list[str]] = {}
+        entries = catalog.losses if kind == "loss" else catalog.metrics
+        for entry in sorted(entries.values(), key=lambda e: e.order):
+            if entry.weighted:
+                continue
+            for spelling in entry.frameworks.values():
+                for name in (spelling.name, *spelling.aliases):
+                    for key in {normalize_name(name), normalize_name(name, strip_params=True)}:
+                        if entry.id not in index.setdefault(key, []):
+                            index[key].append(entry.id)
+        _INDEX_CACHE[cache_key] = index
+    return _INDEX_CACHE[cache_key]
 
 
 def load_catalog(path: Path | None = None) -> Catalog:
